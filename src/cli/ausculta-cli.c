@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ausculta-cli.h"
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char **argv);
+} Command;
+
+static const Command commands[] = {
+  { "import",   N_("Import labelled historical CSV files into the archive"), ausculta_cli_import },
+  { "features", N_("Extract the feature vector of WAV or FLAC recordings"),  NULL },
+  { "train",    N_("Train a model from CSV files or the archive"),            NULL },
+  { "score",    N_("Score the rows of a CSV file with a model"),              NULL },
+  { "validate", N_("Validate a model by motor on a labelled CSV file"),       NULL },
+  { "devices",  N_("List the capture devices"),                               NULL },
+  { "inspect",  N_("Run one inspection cycle headless"),                      NULL },
+  { "sync",     N_("Send the outbox to MongoDB and MLflow"),                  NULL },
+  { "archive",  N_("Check, summarise or export the archive"),                 NULL },
+  { "users",    N_("Add, list and manage users"),                             NULL },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n\n%s\n", _("Usage: ausculta-cli COMMAND [OPTION…]"), _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Run “ausculta-cli COMMAND --help” for the options of a command."));
+}
+
+/* Prints the one-line message of a failed command and returns its exit code. */
+int
+ausculta_cli_fail (const GError *error)
+{
+  g_printerr ("ausculta-cli: %s\n", error->message);
+  return AUSCULTA_CLI_USER_ERROR;
+}
+
+/* Parses a subcommand's options; on a usage error prints it on one line. */
+int
+ausculta_cli_parse_options (GOptionContext *context,
+                            int            *argc,
+                            char         ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return ausculta_cli_fail (error);
+  return AUSCULTA_CLI_OK;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? AUSCULTA_CLI_USER_ERROR : AUSCULTA_CLI_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("ausculta-cli %s\n", PACKAGE_VERSION);
+      return AUSCULTA_CLI_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (argv[1], commands[i].name) != 0)
+        continue;
+      if (commands[i].run == NULL)
+        {
+          g_printerr (_("ausculta-cli: “%s” is not built yet in this version\n"), argv[1]);
+          return AUSCULTA_CLI_NOT_BUILT;
+        }
+      return commands[i].run (argc - 1, argv + 1);
+    }
+
+  g_printerr (_("ausculta-cli: unknown command “%s”; run “ausculta-cli --help” for the list\n"),
+              argv[1]);
+  return AUSCULTA_CLI_USER_ERROR;
+}
