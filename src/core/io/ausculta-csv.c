@@ -154,9 +154,13 @@ check_text (AuscultaCsvReader *reader,
     }
   if (!g_utf8_validate (str, reader->line->len, &end))
     {
+      guint column = 1;
+
+      for (const char *p = str; reader->separator != '\0' && p < end; p++)
+        column += (*p == reader->separator);
       set_line_error (reader, error, AUSCULTA_CSV_ERROR_ENCODING,
-                      "byte %zu is not valid UTF-8; expected a UTF-8 text file",
-                      (gsize) (end - str) + 1);
+                      "column %u, byte %zu is not valid UTF-8; expected a UTF-8 text file",
+                      column, (gsize) (end - str) + 1);
       return FALSE;
     }
   return TRUE;
