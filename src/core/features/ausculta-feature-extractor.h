@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "ausculta-measurement.h"
+#include "ausculta-profile.h"
+
+G_BEGIN_DECLS
+
+#define AUSCULTA_FEATURE_ERROR (ausculta_feature_error_quark ())
+
+typedef enum {
+  AUSCULTA_FEATURE_ERROR_MISSING_SIGNAL,   /* the profile's run/channel is not in the measurement */
+  AUSCULTA_FEATURE_ERROR_SAMPLE_RATE,      /* not finite, ≤ 0, or too low for one FFT frame's bands */
+  AUSCULTA_FEATURE_ERROR_TOO_SHORT,        /* fewer samples than one FFT frame */
+  AUSCULTA_FEATURE_ERROR_SAMPLES,          /* NaN or infinite samples */
+  AUSCULTA_FEATURE_ERROR_DSP,              /* FFT planning failed */
+} AuscultaFeatureError;
+
+/* Turns the signals of a measurement into the profile's feature vector.
+ * One extractor per thread; reuse it across measurements (its FFT plans
+ * are made once per sample rate). */
+typedef struct _AuscultaFeatureExtractor AuscultaFeatureExtractor;
+
+GQuark                     ausculta_feature_error_quark        (void);
+
+AuscultaFeatureExtractor  *ausculta_feature_extractor_new      (AuscultaProfile           *profile,
+                                                                GError                   **error);
+void                       ausculta_feature_extractor_free     (AuscultaFeatureExtractor  *extractor);
+AuscultaProfile           *ausculta_feature_extractor_get_profile (AuscultaFeatureExtractor *extractor);
+
+/* Sets the features, measurement->health and each signal's health,
+ * profile_name, profile_hash and the "features" timing (ms). */
+gboolean                   ausculta_feature_extractor_extract  (AuscultaFeatureExtractor  *extractor,
+                                                                AuscultaMeasurement       *measurement,
+                                                                GError                   **error);
+
+/* The health flags of one calibrated signal (dead channel, clipping, DC
+ * offset, noise floor), from its statistics and its power spectrum. */
+guint                      ausculta_feature_signal_health      (const AuscultaProfileChannel *channel,
+                                                                const float                  *samples,
+                                                                gsize                         n,
+                                                                const double                 *power,
+                                                                gsize                         n_bins,
+                                                                double                        bin_width);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuscultaFeatureExtractor, ausculta_feature_extractor_free)
+
+G_END_DECLS

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "ausculta-spectrum.h"
+#include "ausculta-weighting.h"
+
+G_BEGIN_DECLS
+
+#define AUSCULTA_PROFILE_ERROR (ausculta_profile_error_quark ())
+
+typedef enum {
+  AUSCULTA_PROFILE_ERROR_NOT_FOUND,   /* no such file, or no such bundled profile */
+  AUSCULTA_PROFILE_ERROR_PARSE,       /* not a key file */
+  AUSCULTA_PROFILE_ERROR_MISSING,     /* a required group or key is absent */
+  AUSCULTA_PROFILE_ERROR_INVALID,     /* a value out of range or of the wrong kind */
+} AuscultaProfileError;
+
+typedef enum {
+  AUSCULTA_CHANNEL_MICROPHONE,      /* sensitivity in mV/Pa, levels dB re 20 µPa */
+  AUSCULTA_CHANNEL_ACCELEROMETER,   /* mV/(m/s²) or mV/g, levels dB re 1 µm/s² */
+} AuscultaChannelKind;
+
+typedef enum {
+  AUSCULTA_LEVEL_LINEAR,   /* RMS in the channel's unit */
+  AUSCULTA_LEVEL_DB,       /* dB re the channel's reference */
+} AuscultaLevelScale;
+
+typedef enum {
+  AUSCULTA_BAND_SET_ORDERS,
+  AUSCULTA_BAND_SET_CONSTANT_WIDTH,
+  AUSCULTA_BAND_SET_FRACTIONAL_OCTAVE,
+} AuscultaBandSetKind;
+
+typedef struct {
+  char   *name;              /* "down", "up" */
+  double  duration;          /* seconds */
+} AuscultaProfileRun;
+
+typedef struct {
+  char                *name;           /* "AC", "vib" */
+  AuscultaChannelKind  kind;
+  char                *unit;           /* "Pa", "m/s²", "g" */
+  double               sensitivity;    /* mV per unit */
+  guint                input;          /* device input index, from 0 */
+  double               input_range;    /* volts at digital full scale (peak) */
+  double               reference;      /* dB reference in unit (20e-6 Pa, 1e-6 m/s²) */
+  AuscultaLevelScale   scale;          /* how its features are written */
+  AuscultaWeighting    weighting;      /* applied to its fractional-octave bands */
+  double               dead_below;     /* RMS (unit) under which the channel is dead */
+  double               noise_floor_min;  /* dB re reference: median bin level range */
+  double               noise_floor_max;
+} AuscultaProfileChannel;
+
+typedef struct {
+  char                *name;          /* feature prefix: "V", "G", "T" */
+  AuscultaBandSetKind  kind;
+  guint                count;         /* orders, constant-width */
+  guint                first_order;   /* orders */
+  double               order_width;   /* orders, in orders */
+  double               shaft_rate;    /* orders: Hz, or 0 to estimate */
+  double               shaft_low;     /* orders: estimation range, Hz */
+  double               shaft_high;
+  char                *shaft_channel; /* orders: channel the rate is estimated on */
+  double               start;         /* constant-width: Hz */
+  double               width;         /* constant-width: Hz */
+  guint                fraction;      /* fractional-octave: 1, 3, 6, 12, 24 */
+  double               f_low;         /* fractional-octave: Hz */
+  double               f_high;
+} AuscultaProfileBandSet;
+
+typedef struct _AuscultaProfile AuscultaProfile;
+
+GQuark                         ausculta_profile_error_quark       (void);
+
+AuscultaProfile               *ausculta_profile_load              (const char       *name_or_path,
+                                                                   GError          **error);
+AuscultaProfile               *ausculta_profile_ref               (AuscultaProfile  *profile);
+void                           ausculta_profile_unref             (AuscultaProfile  *profile);
+
+const char                    *ausculta_profile_get_name          (AuscultaProfile  *profile);
+const char                    *ausculta_profile_get_path          (AuscultaProfile  *profile);
+const char                    *ausculta_profile_get_hash          (AuscultaProfile  *profile);
+double                         ausculta_profile_get_sample_rate   (AuscultaProfile  *profile);
+
+guint                          ausculta_profile_get_n_runs        (AuscultaProfile  *profile);
+const AuscultaProfileRun      *ausculta_profile_get_run           (AuscultaProfile  *profile,
+                                                                   guint             index);
+guint                          ausculta_profile_get_n_channels    (AuscultaProfile  *profile);
+const AuscultaProfileChannel  *ausculta_profile_get_channel       (AuscultaProfile  *profile,
+                                                                   guint             index);
+const AuscultaProfileChannel  *ausculta_profile_find_channel      (AuscultaProfile  *profile,
+                                                                   const char       *name);
+guint                          ausculta_profile_get_n_band_sets   (AuscultaProfile  *profile);
+const AuscultaProfileBandSet  *ausculta_profile_get_band_set      (AuscultaProfile  *profile,
+                                                                   guint             index);
+/* The spectrum settings at the nominal rate (fft_size, window, overlap). */
+const AuscultaSpectrumConfig  *ausculta_profile_get_spectrum      (AuscultaProfile  *profile);
+
+/* Ordered, NULL-terminated; the default profile gives the 432 historical names. */
+const char * const            *ausculta_profile_get_feature_names (AuscultaProfile  *profile);
+guint                          ausculta_profile_get_n_features    (AuscultaProfile  *profile);
+
+/* Raw input to calibrated units. VOLTS: the input's voltage. NORMALISED:
+ * sample values of the converter, ±1 = ±input_range volts. */
+typedef enum {
+  AUSCULTA_RAW_VOLTS,
+  AUSCULTA_RAW_NORMALISED,
+} AuscultaRawScale;
+
+void                           ausculta_profile_channel_calibrate (const AuscultaProfileChannel *channel,
+                                                                   AuscultaRawScale              scale,
+                                                                   const float                  *raw,
+                                                                   float                        *calibrated,
+                                                                   gsize                         n);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuscultaProfile, ausculta_profile_unref)
+
+G_END_DECLS
