@@ -546,6 +546,53 @@ test_other_layout (BadFixture *fixture, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* Numbers are read exactly as strtod reads them, decimal comma or point. */
+static void
+test_numbers_exact (BadFixture *fixture, gconstpointer data)
+{
+  g_autoptr(GString) file = g_string_new ("\xEF\xBB\xBFtarget;index;a;b;c\n");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaCsvReader) reader = NULL;
+  g_autofree char *path = NULL;
+  const AuscultaCsvRow *row;
+  guint i = 0;
+
+  for (guint r = 0; r < 2000; r++)
+    {
+      g_string_append_printf (file, "1;m%u", r);
+      for (guint c = 0; c < 3; c++)
+        {
+          int precision = g_rand_int_range (rand, 0, 18);
+          double value = g_rand_double_range (rand, -1e6, 1e6)
+                         * pow (10, g_rand_int_range (rand, -12, 6));
+          char text[64];
+
+          if (c == 0)
+            g_snprintf (text, sizeof text, "%.*f", precision, value);
+          else if (c == 1)
+            g_snprintf (text, sizeof text, "%.*e", precision, value);
+          else
+            g_snprintf (text, sizeof text, "%.*g", precision, value);
+          g_ptr_array_add (texts, g_strdup (text));
+          for (char *p = text; *p != '\0'; p++)
+            if (*p == '.')
+              *p = ',';
+          g_string_append_printf (file, ";%s", text);
+        }
+      g_string_append_c (file, '\n');
+    }
+  path = write_file (fixture, "numbers.csv", file->str, file->len);
+  reader = ausculta_csv_reader_open (path, &error);
+  g_assert_no_error (error);
+  while ((row = ausculta_csv_reader_next (reader, &error)) != NULL)
+    for (guint c = 0; c < 3; c++, i++)
+      g_assert_cmpfloat (row->features[c], ==, g_ascii_strtod (texts->pdata[i], NULL));
+  g_assert_no_error (error);
+  g_assert_cmpuint (i, ==, 6000);
+}
+
 static void
 test_unreadable (void)
 {
@@ -586,6 +633,8 @@ main (int    argc,
   ADD_BAD ("two-gigabytes", test_two_gigabytes);
   g_test_add ("/ausculta/csv/missing-cell-is-nan", BadFixture, NULL, bad_setup,
               test_missing_cell_is_nan, bad_teardown);
+  g_test_add ("/ausculta/csv/numbers-exact", BadFixture, NULL, bad_setup, test_numbers_exact,
+              bad_teardown);
   g_test_add ("/ausculta/csv/streams", BadFixture, NULL, bad_setup, test_streams, bad_teardown);
   g_test_add ("/ausculta/csv/other-layout", BadFixture, NULL, bad_setup, test_other_layout,
               bad_teardown);

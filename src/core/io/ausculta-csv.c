@@ -502,6 +502,47 @@ is_blank (const char *str)
   return TRUE;
 }
 
+/* Plain decimals such as "-33,745" are the whole of a historical file. When
+ * the digits fit in 2^53 and there are at most 22 of them after the point,
+ * mantissa / 10^k in double arithmetic is the correctly rounded value (both
+ * operands are exact, and IEEE division rounds once), so this agrees bit for
+ * bit with strtod. Anything else (exponents, long digit strings) returns
+ * FALSE and goes through g_ascii_strtod. */
+static gboolean
+parse_plain_decimal (const char *text,
+                     char        decimal_mark,
+                     double     *value)
+{
+  static const double powers[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+  };
+  const char *p = text;
+  gboolean negative = FALSE, any_digit = FALSE;
+  guint64 mantissa = 0;
+  guint fraction_digits = 0, digits = 0;
+
+  if (*p == '-' || *p == '+')
+    negative = (*p++ == '-');
+  for (; g_ascii_isdigit (*p); p++, any_digit = TRUE)
+    if ((mantissa != 0 || *p != '0') && ++digits <= 15)
+      mantissa = mantissa * 10 + (guint64) (*p - '0');
+  if (*p == decimal_mark || *p == '.')
+    for (p++; g_ascii_isdigit (*p); p++, any_digit = TRUE)
+      {
+        if ((mantissa != 0 || *p != '0') && ++digits > 15)
+          return FALSE;
+        mantissa = mantissa * 10 + (guint64) (*p - '0');
+        fraction_digits++;
+      }
+  if (!any_digit || *p != '\0' || digits > 15 || fraction_digits >= G_N_ELEMENTS (powers))
+    return FALSE;
+  *value = (double) mantissa / powers[fraction_digits];
+  if (negative)
+    *value = -*value;
+  return TRUE;
+}
+
 /* Parses one numeric cell. An empty cell (or NaN written out) is a missing
  * value; anything else must be a whole finite number. */
 static gboolean
@@ -519,6 +560,8 @@ parse_number (AuscultaCsvReader *reader,
       *value = NAN;
       return TRUE;
     }
+  if (parse_plain_decimal (text, reader->decimal_comma ? ',' : '.', value))
+    return TRUE;
   if (reader->decimal_comma)
     for (char *p = text; *p != '\0'; p++)
       if (*p == ',')
