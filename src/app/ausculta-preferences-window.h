@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define AUSCULTA_TYPE_PREFERENCES_WINDOW (ausculta_preferences_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (AuscultaPreferencesWindow, ausculta_preferences_window, AUSCULTA, PREFERENCES_WINDOW, AdwPreferencesWindow)
+
+AuscultaPreferencesWindow *ausculta_preferences_window_new (GtkWindow *parent,
+                                                            GSettings *settings);
+
+G_END_DECLS
