@@ -61,13 +61,18 @@ static void
 test_document_fields (void)
 {
   g_autoptr(AuscultaMeasurement) measurement = make_measurement (3);
-  const char * const labels[] = { "3", NULL };
   g_autoptr(GDateTime) at = g_date_time_new_utc (2026, 11, 26, 9, 0, 0);
-  AuscultaLabelChange change = { "3", "alice", at, FALSE };
-  AuscultaMeasurementLabels all = { labels, &change, 1 };
-  g_autoptr(bson_t) document = ausculta_mongo_document_new (measurement, &all, NULL);
+  AuscultaLabel first = { AUSCULTA_LABEL_NG, NULL, "bob", at };
+  AuscultaLabel second = { 3, "squeal at 2 kHz", "alice", at };
+  g_autoptr(GPtrArray) history = g_ptr_array_new ();
+  g_autoptr(bson_t) document = NULL;
+  g_autofree char *class3 = ausculta_label_to_string (3);
+  g_autofree char *ng = ausculta_label_to_string (AUSCULTA_LABEL_NG);
   bson_iter_t iter;
 
+  g_ptr_array_add (history, &first);
+  g_ptr_array_add (history, &second);
+  document = ausculta_mongo_document_new (measurement, history, NULL);
   g_assert_cmpstr (lookup_utf8 (document, "_id"), ==, measurement->id);
   /* the historical fields the dashboards read */
   g_assert_cmpfloat (lookup_double (document, "Mesure_CNI.V1_AC_down"), ==, 64.5);
@@ -87,9 +92,13 @@ test_document_fields (void)
   g_assert_cmpfloat (lookup_double (document, "threshold"), ==, 1.5);
   g_assert_cmpstr (lookup_utf8 (document, "reasons.0.feature"), ==, "V1_AC_down");
   g_assert_cmpstr (lookup_utf8 (document, "model_hash"), ==, "ab12");
-  g_assert_cmpstr (lookup_utf8 (document, "labels.0"), ==, "3");
-  g_assert_cmpstr (lookup_utf8 (document, "label_changes.0.by"), ==, "alice");
-  g_assert_cmpstr (lookup_utf8 (document, "label_changes.0.action"), ==, "added");
+  /* the current label is the latest; the history keeps both */
+  g_assert_cmpstr (lookup_utf8 (document, "labels.0"), ==, class3);
+  g_assert_null (lookup_utf8 (document, "labels.1"));
+  g_assert_cmpstr (lookup_utf8 (document, "label_changes.0.label"), ==, ng);
+  g_assert_cmpstr (lookup_utf8 (document, "label_changes.0.by"), ==, "bob");
+  g_assert_cmpstr (lookup_utf8 (document, "label_changes.1.by"), ==, "alice");
+  g_assert_cmpstr (lookup_utf8 (document, "label_changes.1.comment"), ==, "squeal at 2 kHz");
 }
 
 static GPtrArray *

@@ -133,37 +133,40 @@ append_reasons (bson_t                    *document,
   bson_append_array_end (document, &array);
 }
 
+/* labels: the current label (the latest of the history), as the archive
+ * names it ("OK", "NG" or the defect class); label_changes: the history. */
 static void
-append_labels (bson_t                          *document,
-               const AuscultaMeasurementLabels *labels)
+append_labels (bson_t    *document,
+               GPtrArray *history)
 {
   bson_t array;
-  guint n = 0;
+  guint n = history ? history->len : 0;
 
   BSON_APPEND_ARRAY_BEGIN (document, "labels", &array);
-  for (; labels != NULL && labels->labels != NULL && labels->labels[n] != NULL; n++)
+  if (n > 0)
     {
-      char key[16];
+      const AuscultaLabel *latest = g_ptr_array_index (history, n - 1);
+      g_autofree char *text = ausculta_label_to_string (latest->label);
 
-      g_snprintf (key, sizeof key, "%u", n);
-      BSON_APPEND_UTF8 (&array, key, labels->labels[n]);
+      BSON_APPEND_UTF8 (&array, "0", text);
     }
   bson_append_array_end (document, &array);
 
   BSON_APPEND_ARRAY_BEGIN (document, "label_changes", &array);
-  for (guint i = 0; labels != NULL && i < labels->n_changes; i++)
+  for (guint i = 0; i < n; i++)
     {
-      const AuscultaLabelChange *change = &labels->changes[i];
+      const AuscultaLabel *change = g_ptr_array_index (history, i);
+      g_autofree char *text = ausculta_label_to_string (change->label);
       char key[16];
       bson_t item;
 
       g_snprintf (key, sizeof key, "%u", i);
       BSON_APPEND_DOCUMENT_BEGIN (&array, key, &item);
-      BSON_APPEND_UTF8 (&item, "label", change->label);
-      BSON_APPEND_UTF8 (&item, "action", change->removed ? "removed" : "added");
-      append_utf8_or_null (&item, "by", change->author);
-      if (change->at != NULL)
-        BSON_APPEND_DATE_TIME (&item, "at", date_time_to_ms (change->at));
+      BSON_APPEND_UTF8 (&item, "label", text);
+      append_utf8_or_null (&item, "by", change->user_name);
+      append_utf8_or_null (&item, "comment", change->comment);
+      if (change->created_at != NULL)
+        BSON_APPEND_DATE_TIME (&item, "at", date_time_to_ms (change->created_at));
       bson_append_document_end (&array, &item);
     }
   bson_append_array_end (document, &array);
@@ -194,16 +197,17 @@ append_new_fields (bson_t                    *document,
 /**
  * ausculta_mongo_document_new:
  * @measurement: a complete measurement
- * @labels: (nullable): its labels and their history
+ * @label_history: (nullable) (element-type AuscultaLabel): its labels,
+ *   oldest first, as the archive returns them
  * @client: (nullable): the historical `client` field; the station when NULL
  *
  * Returns: (transfer full): the document, with `_id` = the measurement's
  *   UUIDv7, so that upserting it twice leaves one document.
  */
 bson_t *
-ausculta_mongo_document_new (const AuscultaMeasurement       *measurement,
-                             const AuscultaMeasurementLabels *labels,
-                             const char                      *client)
+ausculta_mongo_document_new (const AuscultaMeasurement *measurement,
+                             GPtrArray                 *label_history,
+                             const char                *client)
 {
   bson_t *document;
 
@@ -213,6 +217,6 @@ ausculta_mongo_document_new (const AuscultaMeasurement       *measurement,
   BSON_APPEND_UTF8 (document, "_id", measurement->id);
   append_historical (document, measurement, client);
   append_new_fields (document, measurement);
-  append_labels (document, labels);
+  append_labels (document, label_history);
   return document;
 }
