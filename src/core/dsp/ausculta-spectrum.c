@@ -191,9 +191,16 @@ scale_power (const AuscultaSpectrum *spectrum,
 {
   gsize n = spectrum->config.fft_size;
   double fs = spectrum->config.sample_rate;
-  gboolean density = scale == AUSCULTA_SPECTRUM_PSD || scale == AUSCULTA_SPECTRUM_ASD;
-  double norm = density ? 1.0 / (frames * fs * spectrum->sum_w2)
-                        : 1.0 / (frames * spectrum->sum_w * spectrum->sum_w);
+  double norm;
+
+  /* Amplitudes read a line's level at its bin (Σw normalisation); densities
+   * and per-bin powers conserve energy across bins (Σw² normalisation). */
+  if (scale == AUSCULTA_SPECTRUM_PSD || scale == AUSCULTA_SPECTRUM_ASD)
+    norm = 1.0 / (frames * fs * spectrum->sum_w2);
+  else if (scale == AUSCULTA_SPECTRUM_POWER)
+    norm = 1.0 / (frames * (double) n * spectrum->sum_w2);
+  else
+    norm = 1.0 / (frames * spectrum->sum_w * spectrum->sum_w);
 
   for (gsize k = 0; k < spectrum->n_bins; k++)
     {

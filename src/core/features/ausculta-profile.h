@@ -48,8 +48,9 @@ typedef struct {
   double               reference;      /* dB reference in unit (20e-6 Pa, 1e-6 m/s²) */
   AuscultaLevelScale   scale;          /* how its features are written */
   AuscultaWeighting    weighting;      /* applied to its fractional-octave bands */
-  double               dead_below;     /* RMS (unit) under which the channel is dead */
-  double               noise_floor_min;  /* dB re reference: median bin level range */
+  double               dead_below;     /* standard deviation (unit) under which it is dead */
+  double               dc_offset_max;  /* |mean| above this fraction of full scale: offset */
+  double               noise_floor_min;  /* dB re reference/√Hz: normal range of the median PSD */
   double               noise_floor_max;
 } AuscultaProfileChannel;
 
@@ -95,7 +96,8 @@ const AuscultaProfileChannel  *ausculta_profile_find_channel      (AuscultaProfi
 guint                          ausculta_profile_get_n_band_sets   (AuscultaProfile  *profile);
 const AuscultaProfileBandSet  *ausculta_profile_get_band_set      (AuscultaProfile  *profile,
                                                                    guint             index);
-/* The spectrum settings at the nominal rate (fft_size, window, overlap). */
+/* The spectrum settings at the nominal rate (fft_size, window, overlap);
+ * other rates use the FFT size that keeps the same bin width. */
 const AuscultaSpectrumConfig  *ausculta_profile_get_spectrum      (AuscultaProfile  *profile);
 
 /* Ordered, NULL-terminated; the default profile gives the 432 historical names. */
@@ -109,6 +111,8 @@ typedef enum {
   AUSCULTA_RAW_NORMALISED,
 } AuscultaRawScale;
 
+/* The channel's full scale in its unit: input_range volts through its sensitivity. */
+double                         ausculta_profile_channel_full_scale (const AuscultaProfileChannel *channel);
 void                           ausculta_profile_channel_calibrate (const AuscultaProfileChannel *channel,
                                                                    AuscultaRawScale              scale,
                                                                    const float                  *raw,
