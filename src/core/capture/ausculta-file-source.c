@@ -58,8 +58,9 @@ open_file (AuscultaFileSource *self,
 
       g_set_error (error, AUSCULTA_SOURCE_ERROR,
                    missing ? AUSCULTA_SOURCE_ERROR_NOT_FOUND : AUSCULTA_SOURCE_ERROR_UNSUPPORTED,
-                   "%s: %s", path,
-                   missing ? "no such file" : sf_strerror (NULL));
+                   "%s: %s%s", path,
+                   missing ? "no such file" : "not a WAV or FLAC recording: ",
+                   missing ? "" : sf_strerror (NULL));
       return FALSE;
     }
   self->file_index = index;

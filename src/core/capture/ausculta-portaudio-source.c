@@ -312,7 +312,9 @@ open_stream (AuscultaSource             *source,
       self->identity &= config->channels[i] == i;
     }
   params = (PaStreamParameters) { index, highest + 1, paFloat32,
-                                  Pa_GetDeviceInfo (index)->defaultLowInputLatency, NULL };
+                                  config->latency > 0.0 ? config->latency
+                                                        : Pa_GetDeviceInfo (index)->defaultLowInputLatency,
+                                  NULL };
   if (!check_format (self, index, &params, config, error))
     return FALSE;
   self->ring = ausculta_source_get_ring (source);

@@ -29,6 +29,7 @@ typedef struct {
   guint  channels[AUSCULTA_SOURCE_MAX_CHANNELS];
   double sample_rate;
   guint  block_frames;
+  double latency;       /* seconds the device may buffer; 0: its default */
 } AuscultaSourceConfig;
 
 #define AUSCULTA_TYPE_SOURCE (ausculta_source_get_type ())
