@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ausculta-archive.h"
 #include "ausculta-cli.h"
 #include "ausculta-csv.h"
 #include "ausculta-feature-layout.h"
@@ -136,17 +137,65 @@ summarise_file (const char *path,
   return error == NULL || *error == NULL;
 }
 
+/* Imports every file into the archive, each in its own transaction. */
+static int
+import_files (const char  *archive_path,
+              const char  *actor,
+              char       **files)
+{
+  g_autoptr(AuscultaArchive) archive = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+
+  archive = archive_path ? ausculta_archive_open (archive_path, &error)
+            : ausculta_archive_open_default (&error);
+  if (archive == NULL)
+    return ausculta_cli_fail (error);
+  if (actor != NULL)
+    {
+      g_autofree char *prompt = g_strdup_printf (_("Password of %s: "), actor);
+      g_autoptr(AuscultaUser) user = NULL;
+
+      secret = ausculta_cli_read_secret (prompt);
+      user = secret ? ausculta_archive_authenticate (archive, actor, secret, &error) : NULL;
+      if (user == NULL)
+        {
+          if (error == NULL)
+            g_set_error (&error, AUSCULTA_ARCHIVE_ERROR, AUSCULTA_ARCHIVE_ERROR_AUTH,
+                         _("no password given for “%s” on standard input"), actor);
+          return ausculta_cli_fail (error);
+        }
+    }
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      g_autofree char *name = g_filename_display_basename (files[i]);
+      AuscultaImportResult result;
+
+      if (!ausculta_archive_import_csv (archive, actor, files[i], &result, &error))
+        return ausculta_cli_fail (error);
+      g_print (_("%s: %u rows, %u added, %u labels refined, %u label conflicts kept\n"), name,
+               result.n_rows, result.n_added, result.n_relabelled, result.n_conflicts);
+    }
+  return AUSCULTA_CLI_OK;
+}
+
 int
 ausculta_cli_import (int    argc,
                      char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_auto(GStrv) files = NULL;
+  g_autofree char *archive_path = NULL;
+  g_autofree char *actor = NULL;
   gboolean dry_run = FALSE;
   int status;
   const GOptionEntry entries[] = {
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
       N_("Check and summarise the files without importing them"), NULL },
+    { "archive", 0, 0, G_OPTION_ARG_FILENAME, &archive_path,
+      N_("The archive (default: the user's archive)"), N_("PATH") },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor,
+      N_("Import as this supervisor (password read from standard input)"), N_("NAME") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE.csv…") },
     { NULL }
   };
@@ -167,11 +216,7 @@ ausculta_cli_import (int    argc,
       return AUSCULTA_CLI_USER_ERROR;
     }
   if (!dry_run)
-    {
-      g_printerr ("%s\n", _("ausculta-cli import: importing into the archive is not built yet; "
-                            "use --dry-run to check files"));
-      return AUSCULTA_CLI_NOT_BUILT;
-    }
+    return import_files (archive_path, actor, files);
 
   for (guint i = 0; files[i] != NULL; i++)
     {

@@ -300,6 +300,45 @@ gboolean             ausculta_archive_check                (AuscultaArchive     
                                                             GPtrArray              *problems,
                                                             GError                **error);
 
+/* Import of the historical CSV files (needs supervisor; actor NULL only
+ * while the archive has no users). A row already archived (same `index`
+ * and same values, from any file) adds nothing; its label is refined (NG -> defect class) when the file
+ * knows more, and a disagreeing label is counted, not overwritten. */
+typedef struct {
+  guint n_rows;
+  guint n_added;
+  guint n_relabelled;
+  guint n_conflicts;
+} AuscultaImportResult;
+
+gboolean             ausculta_archive_import_csv           (AuscultaArchive        *self,
+                                                            const char             *actor,
+                                                            const char             *path,
+                                                            AuscultaImportResult   *result,
+                                                            GError                **error);
+
+/* Export in a historical layout: VALIDATION (",", index,target 0/1) or
+ * DEFECT_CLASS ("; " with decimal commas, BOM, target = class, row stats).
+ * Only measurements with features; index = source_index or the id. */
+typedef enum {
+  AUSCULTA_EXPORT_VALIDATION,
+  AUSCULTA_EXPORT_DEFECT_CLASS,
+} AuscultaExportLayout;
+
+gboolean             ausculta_archive_export_csv           (AuscultaArchive        *self,
+                                                            const AuscultaArchiveFilter *filter,
+                                                            AuscultaExportLayout    layout,
+                                                            const char             *path,
+                                                            guint                  *n_rows,
+                                                            GError                **error);
+/* One float WAV per stored signal, named <id>_<run>_<channel>.wav; the
+ * written paths are appended to @written (may be NULL). */
+gboolean             ausculta_archive_export_wav           (AuscultaArchive        *self,
+                                                            const char             *measurement_id,
+                                                            const char             *folder,
+                                                            GPtrArray              *written,
+                                                            GError                **error);
+
 const char          *ausculta_role_to_string               (AuscultaRole            role);
 gboolean             ausculta_role_from_string             (const char             *text,
                                                             AuscultaRole           *role);
