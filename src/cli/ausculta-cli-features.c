@@ -58,6 +58,31 @@ check_finite (AudioFile  *file,
   return TRUE;
 }
 
+/* libsndfile reads a WAV cut short up to where it ends, and notes in its
+ * log "data : <announced> (should be <present>)": a truncated file, not a
+ * shorter recording. */
+static gboolean
+check_not_truncated (SNDFILE     *sound,
+                     const char  *path,
+                     GError     **error)
+{
+  char log[4096] = "";
+  const char *line;
+  gint64 announced, present;
+
+  sf_command (sound, SFC_GET_LOG_INFO, log, sizeof log);
+  for (line = log; line != NULL; line = strchr (line + 1, '\n'))
+    if (sscanf (line + (*line == '\n'), "data : %" G_GINT64_MODIFIER "d (should be %" G_GINT64_MODIFIER "d)",
+                &announced, &present) == 2 && present < announced)
+      {
+        g_set_error (error, FEATURES_ERROR, FEATURES_ERROR_FILE,
+                     _("%s: truncated: the header announces %" G_GINT64_FORMAT " bytes of samples, "
+                       "the file holds %" G_GINT64_FORMAT), path, announced, present);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 /* Reads a WAV, FLAC or any libsndfile format: integers scaled to ±1,
  * floats as they are. */
 static AudioFile *
@@ -75,6 +100,11 @@ audio_file_read (const char  *path,
       g_set_error (error, FEATURES_ERROR, FEATURES_ERROR_FILE,
                    _("%s: cannot read as audio: %s; expected a WAV or FLAC file"),
                    path, sf_strerror (NULL));
+      return NULL;
+    }
+  if (!check_not_truncated (sound, path, error))
+    {
+      sf_close (sound);
       return NULL;
     }
   if (info.frames <= 0 || info.channels <= 0)
