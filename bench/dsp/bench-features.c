@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib.h>
+#include <math.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "ausculta-bench.h"
+#include "ausculta-feature-extractor.h"
+#include "ausculta-fft.h"
+
+/* Full default-profile extraction of one measurement (2 runs × 2 channels
+ * × 5 s at 51.2 kHz) against the same computation in numpy/scipy, and
+ * against the bare FFTW time of the same transforms (the floor). */
+
+#define RATE 51200.0
+#define SECONDS 5.0
+#define REPEATS 40
+
+static const char * const runs[] = { "down", "up" };
+static const char * const channels[] = { "AC", "vib" };
+
+/* A motor-like measurement: shaft harmonics and noise. */
+static AuscultaMeasurement *
+synthetic_measurement (void)
+{
+  AuscultaMeasurement *measurement = ausculta_measurement_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  gsize n = (gsize) (RATE * SECONDS);
+
+  for (guint r = 0; r < 2; r++)
+    for (guint c = 0; c < 2; c++)
+      {
+        AuscultaSignal *signal = ausculta_measurement_add_signal (measurement, runs[r], channels[c],
+                                                                  c ? "m/s²" : "Pa", RATE, n);
+        double shaft = r ? 51.0 : 48.0;
+
+        for (gsize i = 0; i < n; i++)
+          {
+            double t = i / RATE;
+            double v = g_rand_double_range (rand, -0.05, 0.05);
+
+            for (guint k = 1; k <= 40; k++)
+              v += (k % 8 == 0 ? 0.2 : 0.5 / k) * sin (2.0 * G_PI * k * shaft * t + k);
+            signal->samples[i] = (float) v;
+          }
+      }
+  return measurement;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof (double), (int (*) (const void *, const void *)) compare_doubles);
+  return values[n / 2];
+}
+
+static double
+time_extraction (AuscultaFeatureExtractor *extractor,
+                 AuscultaMeasurement      *measurement)
+{
+  double times[REPEATS];
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ausculta_feature_extractor_extract (extractor, measurement, &error));
+  for (guint i = 0; i < REPEATS; i++)
+    {
+      double start = ausculta_bench_now ();
+
+      ausculta_feature_extractor_extract (extractor, measurement, NULL);
+      times[i] = ausculta_bench_now () - start;
+    }
+  return median (times, REPEATS);
+}
+
+/* The same r2c transforms, on a buffer already filled: nothing but FFTW. */
+static double
+time_bare_fft (AuscultaProfile *profile,
+               gsize            n_samples)
+{
+  const AuscultaSpectrumConfig *config = ausculta_profile_get_spectrum (profile);
+  gsize hop = config->fft_size - (gsize) floor (config->overlap * config->fft_size);
+  gsize frames = 4 * ((n_samples - config->fft_size) / hop + 1);
+  double times[REPEATS];
+  AuscultaFft fft;
+
+  g_assert_true (ausculta_fft_init (&fft, config->fft_size, NULL));
+  for (gsize i = 0; i < fft.n; i++)
+    fft.in[i] = sin (i * 0.01);
+  for (guint r = 0; r < REPEATS; r++)
+    {
+      double start = ausculta_bench_now ();
+
+      for (gsize f = 0; f < frames; f++)
+        ausculta_fft_process (&fft);
+      times[r] = ausculta_bench_now () - start;
+    }
+  ausculta_fft_clear (&fft);
+  g_print ("floor: %" G_GSIZE_FORMAT " real FFTs of %" G_GSIZE_FORMAT " points\n", frames, config->fft_size);
+  return median (times, REPEATS);
+}
+
+static char *
+write_samples (AuscultaMeasurement *measurement)
+{
+  g_autoptr(GString) bytes = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp ("ausculta-bench-XXXXXX.f32", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  for (guint s = 0; s < measurement->signals->len; s++)
+    {
+      AuscultaSignal *signal = g_ptr_array_index (measurement->signals, s);
+
+      g_string_append_len (bytes, (const char *) signal->samples, signal->n_samples * sizeof (float));
+    }
+  g_assert_true (g_file_set_contents (path, bytes->str, bytes->len, NULL));
+  return path;
+}
+
+int
+main (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaProfile) profile = ausculta_profile_load ("default", &error);
+  g_autoptr(AuscultaFeatureExtractor) extractor = NULL;
+  g_autoptr(AuscultaMeasurement) measurement = synthetic_measurement ();
+  g_autofree char *samples = write_samples (measurement);
+  g_autofree char *repeats = g_strdup_printf ("%d", REPEATS);
+  const char *args[] = { samples, repeats, NULL };
+  double ours, floor_time, scipy;
+
+  g_assert_no_error (error);
+  extractor = ausculta_feature_extractor_new (profile, &error);
+  g_assert_no_error (error);
+
+  ours = time_extraction (extractor, measurement);
+  floor_time = time_bare_fft (profile, (gsize) (RATE * SECONDS));
+  if (!ausculta_bench_run_reference ("dsp/features_reference.py", args, &scipy, &error))
+    g_error ("numpy/scipy reference failed: %s", error->message);
+  g_unlink (samples);
+
+  ausculta_bench_report ("features: default profile, 2 runs × 2 channels × 5 s at 51.2 kHz "
+                         "(median of 40, one core)", ours, scipy, "numpy/scipy: welch + band sums");
+  ausculta_bench_report ("features against the bare FFTW floor (same transforms)",
+                         ours, floor_time, "bare FFTW r2c executions");
+  return 0;
+}
