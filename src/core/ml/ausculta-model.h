@@ -56,6 +56,7 @@ const char         *ausculta_model_get_threshold_rule    (AuscultaModel       *m
 const char         *ausculta_model_get_version           (AuscultaModel       *model);
 const char         *ausculta_model_get_sha256            (AuscultaModel       *model);
 const char         *ausculta_model_get_training_hash     (AuscultaModel       *model);
+guint               ausculta_model_get_training_rows     (AuscultaModel       *model);
 const char         *ausculta_model_get_validation_summary (AuscultaModel      *model);
 const char         *ausculta_model_get_parameter         (AuscultaModel       *model,
                                                           const char          *key);

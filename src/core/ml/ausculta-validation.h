@@ -30,9 +30,17 @@ typedef struct {
   AuscultaRate left_out;       /* recall when the class was absent from training (cross-validation only) */
 } AuscultaClassRecall;
 
-/* What the validation page draws and `ausculta-cli validate` prints.
- * Counts are per row; the folds and any resampling are by motor. */
 typedef struct {
+  double escape;
+  double false_reject;
+  double auc;
+} AuscultaRepeatSummary;
+
+/* What the validation page draws and `ausculta-cli validate` prints.
+ * Counts are per row; the folds and any resampling are by motor. The
+ * threshold trade-off curve is the ROC read the other way: at each
+ * threshold, false-reject rate = fpr and escape rate = 1 - tpr. */
+typedef struct _AuscultaValidationReport {
   char                *model_version;
   guint                n_rows;
   guint                n_motors;
@@ -44,12 +52,14 @@ typedef struct {
   guint                true_ok;       /* good accepted */
   AuscultaRate         escape_rate;
   AuscultaRate         false_reject_rate;
-  double               auc, auc_low, auc_high;      /* CI: bootstrap over motors */
+  double               auc, auc_low, auc_high;      /* 95 % CI: 1000 bootstraps over motors */
   double               pauc, pauc_low, pauc_high;   /* standardised (McClish) pAUC at FPR <= 0.1 */
   GArray              *roc;           /* AuscultaRocPoint, fpr increasing */
   GArray              *classes;       /* AuscultaClassRecall, class increasing */
   double              *scores;        /* n_rows, the scores behind the numbers */
   int                 *labels;        /* n_rows */
+  char                *method;        /* how the scores were obtained, in words */
+  GArray              *repeats;       /* AuscultaRepeatSummary per repeat (cross-validation) */
   struct _AuscultaValidationReport *production;  /* same rows scored by another model, or NULL */
 } AuscultaValidationReport;
 
@@ -87,6 +97,8 @@ AuscultaValidationReport *ausculta_validation_report_new     (const double      
                                                               double                 threshold);
 
 JsonNode                 *ausculta_validation_report_to_json (const AuscultaValidationReport *report);
+/* The headline numbers only, as stored in a model file. */
+JsonNode                 *ausculta_validation_report_summary_json (const AuscultaValidationReport *report);
 char                     *ausculta_validation_report_to_text (const AuscultaValidationReport *report);
 
 AuscultaRate              ausculta_rate_wilson               (guint successes,

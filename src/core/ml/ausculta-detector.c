@@ -1,0 +1,617 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-detector"
+
+#include "config.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "ausculta-detector.h"
+#include "ausculta-linear-models.h"
+#include "ausculta-model.h"
+
+static const char * const kind_names[] = { "lof", "knn", "mahalanobis", "pca", "logistic" };
+static const char * const statistic_names[] = { "spe", "t2", "both" };
+
+gboolean
+ausculta_detector_kind_from_string (const char           *text,
+                                    AuscultaDetectorKind *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    {
+      if (g_strcmp0 (text, kind_names[i]) == 0)
+        {
+          *kind = (AuscultaDetectorKind) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+const char *
+ausculta_detector_kind_to_string (AuscultaDetectorKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+  return kind_names[kind];
+}
+
+static gboolean G_GNUC_PRINTF (2, 3)
+parameter_error (GError    **error,
+                 const char *format,
+                 ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, AUSCULTA_MODEL_ERROR, AUSCULTA_MODEL_ERROR_PARAMETER, message);
+  return FALSE;
+}
+
+static gboolean
+param_uint (GHashTable *params,
+            const char *key,
+            guint       fallback,
+            guint       min,
+            guint      *out,
+            GError    **error)
+{
+  const char *text = params != NULL ? g_hash_table_lookup (params, key) : NULL;
+  guint64 value;
+
+  *out = fallback;
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, min, G_MAXINT, &value, NULL))
+    return parameter_error (error, "%s=%s: expected a whole number ≥ %u", key, text, min);
+  *out = (guint) value;
+  return TRUE;
+}
+
+static gboolean
+param_double (GHashTable *params,
+              const char *key,
+              double      fallback,
+              double      min,
+              double      max,
+              double     *out,
+              GError    **error)
+{
+  const char *text = params != NULL ? g_hash_table_lookup (params, key) : NULL;
+  char *end = NULL;
+
+  *out = fallback;
+  if (text == NULL)
+    return TRUE;
+  *out = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !(*out > min) || !(*out <= max))
+    return parameter_error (error, "%s=%s: expected a number in (%g, %g]", key, text, min, max);
+  return TRUE;
+}
+
+static gboolean
+fit_neighbors (AuscultaDetector *det,
+               GHashTable       *params,
+               const double     *rows,
+               guint             n_rows,
+               GCancellable     *cancellable,
+               GError          **error)
+{
+  const char *metric = params != NULL ? g_hash_table_lookup (params, "metric") : NULL;
+  gboolean lof = det->kind == AUSCULTA_DETECTOR_KIND_LOF;
+
+  if (!param_uint (params, "n_neighbors", lof ? 20 : 5, 1, &det->n_neighbors, error))
+    return FALSE;
+  if (!ausculta_metric_from_string (metric != NULL ? metric : "euclidean", &det->metric))
+    return parameter_error (error, "metric=%s: expected euclidean, manhattan or cosine", metric);
+  if (n_rows < 2)
+    return parameter_error (error, "%s needs at least 2 good rows, got %u",
+                            kind_names[det->kind], n_rows);
+  det->reference = g_memdup2 (rows, sizeof (double) * n_rows * det->n_cols);
+  det->n_ref = n_rows;
+  if (!lof)
+    {
+      det->n_neighbors = MIN (det->n_neighbors, n_rows);
+      ausculta_neighbors_init (&det->neighbors, det->metric, det->reference, n_rows, det->n_cols);
+      return TRUE;
+    }
+  if (!ausculta_lof_fit (&det->lof, det->metric, det->reference, n_rows, det->n_cols,
+                         det->n_neighbors, cancellable))
+    return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  det->n_neighbors = det->lof.n_neighbors;
+  return TRUE;
+}
+
+static gboolean
+fit_pca (AuscultaDetector *det,
+         GHashTable       *params,
+         const double     *rows,
+         guint             n_rows,
+         GError          **error)
+{
+  const char *statistic = params != NULL ? g_hash_table_lookup (params, "statistic") : NULL;
+  guint n_components;
+  double ratio;
+  gboolean found = statistic == NULL;
+  g_autofree double *scores = NULL;
+
+  if (!param_uint (params, "n_components", 0, 1, &n_components, error)
+      || !param_double (params, "variance", 0.95, 0.0, 1.0, &ratio, error))
+    return FALSE;
+  for (guint i = 0; statistic != NULL && i < G_N_ELEMENTS (statistic_names); i++)
+    if (g_str_equal (statistic, statistic_names[i]))
+      det->statistic = (AuscultaPcaStatistic) i, found = TRUE;
+  if (!found)
+    return parameter_error (error, "statistic=%s: expected spe, t2 or both", statistic);
+  if (n_rows < 3)
+    return parameter_error (error, "pca needs at least 3 good rows, got %u", n_rows);
+  det->location = g_new (double, det->n_cols);
+  det->n_components = ausculta_pca_fit (rows, n_rows, det->n_cols, n_components, ratio,
+                                        det->location, &det->components, &det->variance);
+  /* SPE is put on the scale of T²/k by its mean on the training rows */
+  det->spe_scale = 1.0;
+  if (det->statistic == AUSCULTA_PCA_BOTH)
+    {
+      AuscultaPcaStatistic keep = det->statistic;
+      double sum = 0.0;
+
+      scores = g_new (double, n_rows);
+      det->statistic = AUSCULTA_PCA_SPE;
+      ausculta_detector_score (det, rows, n_rows, scores, NULL, NULL);
+      det->statistic = keep;
+      for (guint r = 0; r < n_rows; r++)
+        sum += scores[r];
+      det->spe_scale = sum > 0.0 ? sum / n_rows : 1.0;
+    }
+  return TRUE;
+}
+
+gboolean
+ausculta_detector_fit (AuscultaDetector     *det,
+                       AuscultaDetectorKind  kind,
+                       GHashTable           *params,
+                       const double         *rows,
+                       const guint8         *bad,
+                       guint                 n_rows,
+                       guint                 n_cols,
+                       GCancellable         *cancellable,
+                       GError              **error)
+{
+  *det = (AuscultaDetector) { .kind = kind, .n_cols = n_cols, .C = 1.0 };
+  switch (kind)
+    {
+    case AUSCULTA_DETECTOR_KIND_LOF:
+    case AUSCULTA_DETECTOR_KIND_KNN:
+      return fit_neighbors (det, params, rows, n_rows, cancellable, error);
+    case AUSCULTA_DETECTOR_KIND_MAHALANOBIS:
+      if (n_rows < 2)
+        return parameter_error (error, "mahalanobis needs at least 2 good rows, got %u", n_rows);
+      det->location = g_new (double, n_cols);
+      det->precision = g_new (double, (gsize) n_cols * n_cols);
+      det->shrinkage = ausculta_ledoit_wolf (rows, n_rows, n_cols, det->location, det->precision);
+      return TRUE;
+    case AUSCULTA_DETECTOR_KIND_PCA:
+      return fit_pca (det, params, rows, n_rows, error);
+    case AUSCULTA_DETECTOR_KIND_LOGISTIC:
+      if (!param_double (params, "C", 1.0, 0.0, G_MAXDOUBLE, &det->C, error))
+        return FALSE;
+      det->coef = g_new (double, n_cols);
+      if (!ausculta_logistic_fit (rows, bad, n_rows, n_cols, det->C, det->coef, &det->intercept))
+        return parameter_error (error, "logistic regression did not converge (C=%g)", det->C);
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+ausculta_detector_clear (AuscultaDetector *det)
+{
+  if (det->kind == AUSCULTA_DETECTOR_KIND_LOF)
+    ausculta_lof_clear (&det->lof);
+  else
+    ausculta_neighbors_clear (&det->neighbors);
+  g_clear_pointer (&det->reference, g_free);
+  g_clear_pointer (&det->location, g_free);
+  g_clear_pointer (&det->precision, g_free);
+  g_clear_pointer (&det->components, g_free);
+  g_clear_pointer (&det->variance, g_free);
+  g_clear_pointer (&det->coef, g_free);
+}
+
+static void
+score_neighbors (const AuscultaDetector *det,
+                 const double           *rows,
+                 guint                   n_rows,
+                 double                 *scores,
+                 GCancellable           *cancellable)
+{
+  guint k = det->n_neighbors;
+  g_autofree double *dist = g_new (double, (gsize) n_rows * k);
+  g_autofree guint *ind = g_new (guint, (gsize) n_rows * k);
+
+  if (!ausculta_neighbors_query (&det->neighbors, rows, n_rows, k, dist, ind, cancellable))
+    return;
+  for (guint r = 0; r < n_rows; r++)
+    scores[r] = ausculta_pairwise_sum (dist + (gsize) r * k, k) / k;
+}
+
+/* Projections of a centred row on the principal axes, and the residual. */
+static void
+pca_project (const AuscultaDetector *det,
+             const double           *xc,
+             double                 *proj,
+             double                 *residual)
+{
+  guint d = det->n_cols;
+
+  memcpy (residual, xc, sizeof (double) * d);
+  for (guint k = 0; k < det->n_components; k++)
+    {
+      const double *v = det->components + (gsize) k * d;
+
+      proj[k] = cblas_ddot ((int) d, v, 1, xc, 1);
+      cblas_daxpy ((int) d, -proj[k], v, 1, residual, 1);
+    }
+}
+
+static double
+score_linear_row (const AuscultaDetector *det,
+                  const double           *x,
+                  double                 *xc,
+                  double                 *work)
+{
+  guint d = det->n_cols;
+  double t2 = 0.0, spe;
+
+  if (det->kind == AUSCULTA_DETECTOR_KIND_LOGISTIC)
+    return cblas_ddot ((int) d, det->coef, 1, x, 1) + det->intercept;
+  for (guint c = 0; c < d; c++)
+    xc[c] = x[c] - det->location[c];
+  if (det->kind == AUSCULTA_DETECTOR_KIND_MAHALANOBIS)
+    {
+      cblas_dsymv (CblasRowMajor, CblasUpper, (int) d, 1.0, det->precision, (int) d, xc, 1,
+                   0.0, work, 1);
+      return cblas_ddot ((int) d, xc, 1, work, 1);
+    }
+  pca_project (det, xc, work, work + det->n_components);
+  for (guint k = 0; k < det->n_components; k++)
+    t2 += work[k] * work[k] / det->variance[k];
+  spe = cblas_ddot ((int) d, work + det->n_components, 1, work + det->n_components, 1);
+  if (det->statistic == AUSCULTA_PCA_T2)
+    return t2;
+  if (det->statistic == AUSCULTA_PCA_SPE)
+    return spe;
+  return t2 / det->n_components + spe / det->spe_scale;
+}
+
+gboolean
+ausculta_detector_score (const AuscultaDetector *det,
+                         const double           *rows,
+                         guint                   n_rows,
+                         double                 *scores,
+                         double                 *nof,
+                         GCancellable           *cancellable)
+{
+  g_autofree double *xc = NULL;
+  g_autofree double *work = NULL;
+
+  for (guint r = 0; nof != NULL && r < n_rows; r++)
+    nof[r] = NAN;
+  switch (det->kind)
+    {
+    case AUSCULTA_DETECTOR_KIND_LOF:
+      if (!ausculta_lof_score_samples (&det->lof, rows, n_rows, scores, cancellable))
+        return FALSE;
+      for (guint r = 0; r < n_rows; r++)
+        {
+          if (nof != NULL)
+            nof[r] = scores[r];
+          scores[r] = -scores[r];
+        }
+      return TRUE;
+    case AUSCULTA_DETECTOR_KIND_KNN:
+      score_neighbors (det, rows, n_rows, scores, cancellable);
+      return !g_cancellable_is_cancelled (cancellable);
+    default:
+      xc = g_new (double, det->n_cols);
+      work = g_new (double, det->n_cols + det->n_components);
+      for (guint r = 0; r < n_rows; r++)
+        scores[r] = score_linear_row (det, rows + (gsize) r * det->n_cols, xc, work);
+      return TRUE;
+    }
+}
+
+static void
+nearest_difference (const AuscultaDetector *det,
+                    const double           *row,
+                    double                 *out)
+{
+  const AuscultaNeighbors *nb = det->kind == AUSCULTA_DETECTOR_KIND_LOF
+                                ? &det->lof.neighbors : &det->neighbors;
+  double dist;
+  guint ind;
+  const double *ref;
+
+  ausculta_neighbors_query (nb, row, 1, 1, &dist, &ind, NULL);
+  ref = det->reference + (gsize) ind * det->n_cols;
+  for (guint c = 0; c < det->n_cols; c++)
+    out[c] = (row[c] - ref[c]) * (row[c] - ref[c]);
+}
+
+/**
+ * ausculta_detector_contributions:
+ *
+ * What each column adds to the score, for the inspector's "why": the squared
+ * gap to the nearest good unit (neighbour methods), the column's term of
+ * xᵀPx (Mahalanobis), its squared residual off the principal subspace (PCA),
+ * its term of the logit (classifier); negative terms count as 0.
+ */
+void
+ausculta_detector_contributions (const AuscultaDetector *det,
+                                 const double           *row,
+                                 double                 *out)
+{
+  guint d = det->n_cols;
+  g_autofree double *xc = g_new (double, d);
+  g_autofree double *work = g_new (double, d + det->n_components);
+
+  switch (det->kind)
+    {
+    case AUSCULTA_DETECTOR_KIND_LOF:
+    case AUSCULTA_DETECTOR_KIND_KNN:
+      nearest_difference (det, row, out);
+      return;
+    case AUSCULTA_DETECTOR_KIND_LOGISTIC:
+      for (guint c = 0; c < d; c++)
+        out[c] = MAX (0.0, det->coef[c] * row[c]);
+      return;
+    case AUSCULTA_DETECTOR_KIND_MAHALANOBIS:
+      for (guint c = 0; c < d; c++)
+        xc[c] = row[c] - det->location[c];
+      cblas_dsymv (CblasRowMajor, CblasUpper, (int) d, 1.0, det->precision, (int) d, xc, 1,
+                   0.0, work, 1);
+      for (guint c = 0; c < d; c++)
+        out[c] = MAX (0.0, xc[c] * work[c]);
+      return;
+    case AUSCULTA_DETECTOR_KIND_PCA:
+    default:
+      for (guint c = 0; c < d; c++)
+        xc[c] = row[c] - det->location[c];
+      pca_project (det, xc, work, work + det->n_components);
+      for (guint c = 0; c < d; c++)
+        out[c] = work[det->n_components + c] * work[det->n_components + c];
+      return;
+    }
+}
+
+static void
+set_number (AuscultaSafetensors *st,
+            const char          *prefix,
+            const char          *key,
+            double               value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *name = g_strconcat (prefix, key, NULL);
+
+  ausculta_safetensors_set_metadata (st, name, g_ascii_dtostr (buffer, sizeof buffer, value));
+}
+
+static void
+set_text (AuscultaSafetensors *st,
+          const char          *prefix,
+          const char          *key,
+          const char          *value)
+{
+  g_autofree char *name = g_strconcat (prefix, key, NULL);
+
+  ausculta_safetensors_set_metadata (st, name, value);
+}
+
+static void
+add_f64 (AuscultaSafetensors *st,
+         const char          *prefix,
+         const char          *key,
+         const double        *values,
+         guint64              rows,
+         guint64              cols)
+{
+  g_autofree char *name = g_strconcat (prefix, key, NULL);
+
+  ausculta_safetensors_add_f64 (st, name, values, rows, cols);
+}
+
+void
+ausculta_detector_save (const AuscultaDetector *det,
+                        AuscultaSafetensors    *st,
+                        const char             *prefix)
+{
+  guint d = det->n_cols;
+
+  set_text (st, prefix, "kind", kind_names[det->kind]);
+  switch (det->kind)
+    {
+    case AUSCULTA_DETECTOR_KIND_LOF:
+      add_f64 (st, prefix, "k_distance", det->lof.k_distance, det->n_ref, 0);
+      add_f64 (st, prefix, "lrd", det->lof.lrd, det->n_ref, 0);
+      G_GNUC_FALLTHROUGH;
+    case AUSCULTA_DETECTOR_KIND_KNN:
+      set_number (st, prefix, "n_neighbors", det->n_neighbors);
+      set_number (st, prefix, "n_reference", det->n_ref);
+      set_text (st, prefix, "metric", ausculta_metric_to_string (det->metric));
+      add_f64 (st, prefix, "reference", det->reference, det->n_ref, d);
+      break;
+    case AUSCULTA_DETECTOR_KIND_MAHALANOBIS:
+      set_number (st, prefix, "shrinkage", det->shrinkage);
+      add_f64 (st, prefix, "location", det->location, d, 0);
+      add_f64 (st, prefix, "precision", det->precision, d, d);
+      break;
+    case AUSCULTA_DETECTOR_KIND_PCA:
+      set_number (st, prefix, "n_components", det->n_components);
+      set_text (st, prefix, "statistic", statistic_names[det->statistic]);
+      set_number (st, prefix, "spe_scale", det->spe_scale);
+      add_f64 (st, prefix, "location", det->location, d, 0);
+      add_f64 (st, prefix, "components", det->components, det->n_components, d);
+      add_f64 (st, prefix, "variance", det->variance, det->n_components, 0);
+      break;
+    case AUSCULTA_DETECTOR_KIND_LOGISTIC:
+    default:
+      set_number (st, prefix, "C", det->C);
+      add_f64 (st, prefix, "coef", det->coef, d, 0);
+      add_f64 (st, prefix, "intercept", &det->intercept, 1, 0);
+      break;
+    }
+}
+
+static gboolean
+get_number (AuscultaSafetensors *st,
+            const char          *prefix,
+            const char          *key,
+            double               min,
+            double               max,
+            double              *out,
+            GError             **error)
+{
+  g_autofree char *name = g_strconcat (prefix, key, NULL);
+  const char *text = ausculta_safetensors_get_metadata (st, name);
+  char *end = NULL;
+
+  *out = text != NULL ? g_ascii_strtod (text, &end) : NAN;
+  if (text == NULL || end == text || *end != '\0' || !(*out >= min && *out <= max))
+    {
+      g_set_error (error, AUSCULTA_MODEL_ERROR, AUSCULTA_MODEL_ERROR_CORRUPT,
+                   "metadata %s is %s; expected a number in [%g, %g]", name,
+                   text != NULL ? text : "missing", min, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static double *
+get_f64 (AuscultaSafetensors *st,
+         const char          *prefix,
+         const char          *key,
+         guint64              rows,
+         guint64              cols,
+         GError             **error)
+{
+  g_autofree char *name = g_strconcat (prefix, key, NULL);
+
+  return ausculta_safetensors_dup_f64 (st, name, rows, cols, error);
+}
+
+static gboolean
+load_neighbors (AuscultaDetector    *det,
+                AuscultaSafetensors *st,
+                const char          *prefix,
+                GError             **error)
+{
+  g_autofree char *metric_key = g_strconcat (prefix, "metric", NULL);
+  const char *metric = ausculta_safetensors_get_metadata (st, metric_key);
+  double n_ref, k;
+  g_autofree double *kdist = NULL;
+  g_autofree double *lrd = NULL;
+
+  if (!get_number (st, prefix, "n_reference", 2, G_MAXINT, &n_ref, error)
+      || !get_number (st, prefix, "n_neighbors", 1, n_ref, &k, error))
+    return FALSE;
+  if (!ausculta_metric_from_string (metric, &det->metric))
+    {
+      g_set_error (error, AUSCULTA_MODEL_ERROR, AUSCULTA_MODEL_ERROR_CORRUPT,
+                   "metadata %s is %s; expected euclidean, manhattan or cosine", metric_key,
+                   metric != NULL ? metric : "missing");
+      return FALSE;
+    }
+  det->n_ref = (guint) n_ref;
+  det->n_neighbors = (guint) k;
+  det->reference = get_f64 (st, prefix, "reference", det->n_ref, det->n_cols, error);
+  if (det->reference == NULL)
+    return FALSE;
+  if (det->kind == AUSCULTA_DETECTOR_KIND_KNN)
+    {
+      ausculta_neighbors_init (&det->neighbors, det->metric, det->reference, det->n_ref,
+                               det->n_cols);
+      return TRUE;
+    }
+  if ((kdist = get_f64 (st, prefix, "k_distance", det->n_ref, 0, error)) == NULL
+      || (lrd = get_f64 (st, prefix, "lrd", det->n_ref, 0, error)) == NULL)
+    return FALSE;
+  ausculta_lof_init_fitted (&det->lof, det->metric, det->reference, det->n_ref, det->n_cols,
+                            det->n_neighbors, kdist, lrd);
+  return TRUE;
+}
+
+static gboolean
+load_pca (AuscultaDetector    *det,
+          AuscultaSafetensors *st,
+          const char          *prefix,
+          GError             **error)
+{
+  g_autofree char *key = g_strconcat (prefix, "statistic", NULL);
+  const char *statistic = ausculta_safetensors_get_metadata (st, key);
+  double n;
+  gboolean found = FALSE;
+
+  for (guint i = 0; statistic != NULL && i < G_N_ELEMENTS (statistic_names); i++)
+    if (g_str_equal (statistic, statistic_names[i]))
+      det->statistic = (AuscultaPcaStatistic) i, found = TRUE;
+  if (!found)
+    {
+      g_set_error (error, AUSCULTA_MODEL_ERROR, AUSCULTA_MODEL_ERROR_CORRUPT,
+                   "metadata %s is %s; expected spe, t2 or both", key,
+                   statistic != NULL ? statistic : "missing");
+      return FALSE;
+    }
+  if (!get_number (st, prefix, "n_components", 1, det->n_cols, &n, error)
+      || !get_number (st, prefix, "spe_scale", 0, G_MAXDOUBLE, &det->spe_scale, error))
+    return FALSE;
+  det->n_components = (guint) n;
+  return (det->location = get_f64 (st, prefix, "location", det->n_cols, 0, error)) != NULL
+         && (det->components = get_f64 (st, prefix, "components", det->n_components,
+                                        det->n_cols, error)) != NULL
+         && (det->variance = get_f64 (st, prefix, "variance", det->n_components, 0, error)) != NULL;
+}
+
+gboolean
+ausculta_detector_load (AuscultaDetector    *det,
+                        AuscultaSafetensors *st,
+                        const char          *prefix,
+                        guint                n_cols,
+                        GError             **error)
+{
+  g_autofree char *key = g_strconcat (prefix, "kind", NULL);
+  const char *kind = ausculta_safetensors_get_metadata (st, key);
+  g_autofree double *intercept = NULL;
+
+  *det = (AuscultaDetector) { .n_cols = n_cols, .C = 1.0 };
+  if (!ausculta_detector_kind_from_string (kind, &det->kind))
+    {
+      g_set_error (error, AUSCULTA_MODEL_ERROR, AUSCULTA_MODEL_ERROR_CORRUPT,
+                   "metadata %s is %s; expected lof, knn, mahalanobis, pca or logistic", key,
+                   kind != NULL ? kind : "missing");
+      return FALSE;
+    }
+  switch (det->kind)
+    {
+    case AUSCULTA_DETECTOR_KIND_LOF:
+    case AUSCULTA_DETECTOR_KIND_KNN:
+      return load_neighbors (det, st, prefix, error);
+    case AUSCULTA_DETECTOR_KIND_MAHALANOBIS:
+      return get_number (st, prefix, "shrinkage", 0, 1, &det->shrinkage, error)
+             && (det->location = get_f64 (st, prefix, "location", n_cols, 0, error)) != NULL
+             && (det->precision = get_f64 (st, prefix, "precision", n_cols, n_cols, error)) != NULL;
+    case AUSCULTA_DETECTOR_KIND_PCA:
+      return load_pca (det, st, prefix, error);
+    case AUSCULTA_DETECTOR_KIND_LOGISTIC:
+    default:
+      if (!get_number (st, prefix, "C", 0, G_MAXDOUBLE, &det->C, error)
+          || (det->coef = get_f64 (st, prefix, "coef", n_cols, 0, error)) == NULL
+          || (intercept = get_f64 (st, prefix, "intercept", 1, 0, error)) == NULL)
+        return FALSE;
+      det->intercept = intercept[0];
+      return TRUE;
+    }
+}
