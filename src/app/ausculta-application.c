@@ -8,7 +8,7 @@
 
 #include "ausculta-application.h"
 #include "ausculta-preferences-window.h"
-#include "ausculta-window.h"
+#include "ausculta-main-window.h"
 
 struct _AuscultaApplication
 {
@@ -82,7 +82,7 @@ ausculta_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (ausculta_window_new (GTK_APPLICATION (app)));
+    window = GTK_WINDOW (ausculta_main_window_new (GTK_APPLICATION (app)));
   gtk_window_present (window);
 }
 

@@ -4,24 +4,558 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
+#include "ausculta-bench.h"
 #include "ausculta-inspect-page.h"
+#include "ausculta-live-view.h"
+#include "ausculta-outbox.h"
+#include "ausculta-verdict-banner.h"
 
+/* The inspector's page: log in, scan a serial (Enter starts), watch the
+ * live views while the motor runs up and down, read the verdict, confirm
+ * or flag it. It observes an AuscultaInspection; it owns none of the
+ * cycle's work. */
 struct _AuscultaInspectPage
 {
-  GtkWidget      parent_instance;
+  GtkWidget              parent_instance;
 
-  AdwStatusPage *status_page;
+  GtkStack              *login_stack;
+  GtkEntry              *user_entry;
+  GtkPasswordEntry      *secret_entry;
+  GtkLabel              *user_label;
+  GtkLabel              *login_error_label;
+  GtkLabel              *counters_label;
+  GtkLabel              *sync_label;
+  GtkEntry              *serial_entry;
+  GtkWidget             *start_button;
+  GtkWidget             *login_button;
+  GtkProgressBar        *progress_bar;
+  GtkLabel              *status_label;
+  AuscultaVerdictBanner *banner;
+  GtkWidget             *review_box;
+  AuscultaLiveView      *first_view;
+  AuscultaLiveView      *second_view;
+
+  AuscultaInspection    *inspection;
+  AuscultaArchive       *archive;
+  GCancellable          *cancellable;
+  char                  *operator_name;
+  gboolean               login_required;
+  gboolean               authenticating;
+  guint                  counts[4];          /* per AuscultaVerdict */
+  guint                  sync_timeout;
+  char                  *setup_notes;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaInspectPage, ausculta_inspect_page, GTK_TYPE_WIDGET)
 
 static void
+update_counters (AuscultaInspectPage *self)
+{
+  g_autofree char *text = NULL;
+
+  /* Translators: the shift counters of the bench */
+  text = g_strdup_printf (_("OK %u · NOK %u · REPEAT %u"),
+                          self->counts[AUSCULTA_VERDICT_OK], self->counts[AUSCULTA_VERDICT_NOK],
+                          self->counts[AUSCULTA_VERDICT_REPEAT]);
+  gtk_label_set_label (self->counters_label, text);
+}
+
+static gboolean
+update_sync_badge (gpointer user_data)
+{
+  AuscultaInspectPage *self = user_data;
+  g_autoptr(AuscultaOutboxStats) stats = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->sync_label), "synced");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->sync_label), "offline");
+  if (self->archive != NULL)
+    stats = ausculta_outbox_get_stats (self->archive, AUSCULTA_OUTBOX_TARGET_MONGODB, NULL);
+  if (stats == NULL)
+    text = g_strdup (_("Not archiving"));
+  else if (stats->backlog == 0 && stats->last_success == NULL)
+    text = g_strdup (_("Nothing to sync"));
+  else if (stats->backlog == 0)
+    {
+      text = g_strdup (_("Synced"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->sync_label), "synced");
+    }
+  else
+    {
+      /* Translators: the sync badge, %u measurements wait for the network */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline · %u queued",
+                                           "Offline · %u queued", (gulong) stats->backlog),
+                              (guint) stats->backlog);
+      gtk_widget_add_css_class (GTK_WIDGET (self->sync_label), "offline");
+    }
+  gtk_label_set_label (self->sync_label, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+show_login_error (AuscultaInspectPage *self,
+                  const char          *message)
+{
+  gtk_label_set_label (self->login_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->login_error_label), message != NULL);
+}
+
+static void
+update_actions (AuscultaInspectPage *self)
+{
+  gboolean running = self->inspection != NULL && ausculta_inspection_is_running (self->inspection);
+  gboolean may_start = self->inspection != NULL && !running
+                       && (!self->login_required || self->operator_name != NULL);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspect.start", may_start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspect.stop", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspect.switch-user", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspect.login",
+                                 self->archive != NULL && !self->authenticating);
+}
+
+/* ---- live views ---- */
+
+static void
+on_block (AuscultaInspection  *inspection,
+          AuscultaInspectPage *self)
+{
+  g_autofree char *run = NULL;
+  g_autofree float *samples = NULL;
+  guint n_channels;
+  double sample_rate;
+  gsize n_frames;
+
+  if (!ausculta_inspection_copy_latest_block (inspection, &run, &n_channels, &sample_rate,
+                                              &samples, &n_frames))
+    return;
+  /* The block holds each channel's frames one after the other. */
+  if (n_channels > 0)
+    ausculta_live_view_process (self->first_view, samples, n_frames, sample_rate);
+  if (n_channels > 1)
+    ausculta_live_view_process (self->second_view, samples + n_frames, n_frames, sample_rate);
+}
+
+static void
+on_progress (AuscultaInspection  *inspection,
+             GParamSpec          *pspec,
+             AuscultaInspectPage *self)
+{
+  const char *run = ausculta_inspection_get_run (inspection);
+  g_autofree char *text = NULL;
+
+  if (run != NULL)
+    /* Translators: %s is the run, "up" or "down" */
+    text = g_strdup_printf (_("Run %s"), run);
+  gtk_progress_bar_set_fraction (self->progress_bar, ausculta_inspection_get_progress (inspection));
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+on_status (AuscultaInspection  *inspection,
+           GParamSpec          *pspec,
+           AuscultaInspectPage *self)
+{
+  const char *status = ausculta_inspection_get_status (inspection);
+
+  gtk_label_set_label (self->status_label, status != NULL ? status : "");
+}
+
+static void
+setup_channels (AuscultaInspectPage *self)
+{
+  AuscultaProfile *profile = ausculta_inspection_get_profile (self->inspection);
+  AuscultaLiveView *views[] = { self->first_view, self->second_view };
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      const AuscultaProfileChannel *channel = NULL;
+
+      if (i < ausculta_profile_get_n_channels (profile))
+        channel = ausculta_profile_get_channel (profile, i);
+      gtk_widget_set_visible (GTK_WIDGET (views[i]), channel != NULL);
+      if (channel == NULL)
+        continue;
+      ausculta_live_view_set_channel (views[i], channel->name, channel->unit, channel->reference);
+      /* Microphones in dB re 20 µPa, accelerometers in dB re 1 µm/s². */
+      if (channel->kind == AUSCULTA_CHANNEL_MICROPHONE)
+        ausculta_live_view_set_range (views[i], -10.0, 100.0);
+      else
+        ausculta_live_view_set_range (views[i], 20.0, 130.0);
+    }
+}
+
+/* ---- the cycle ---- */
+
+/* "V12_vib_up 41 %, G20_AC_down 17 %, …": the features that weighed most. */
+static char *
+describe_reasons (AuscultaMeasurement *measurement)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (measurement->verdict == AUSCULTA_VERDICT_REPEAT && measurement->health != 0)
+    {
+      g_autofree char *health = ausculta_health_to_string (measurement->health);
+
+      g_string_append (text, health);
+    }
+  for (guint i = 0; measurement->reasons != NULL && i < MIN (3u, measurement->reasons->len); i++)
+    {
+      AuscultaReason *reason = g_ptr_array_index (measurement->reasons, i);
+
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append_printf (text, "%s %.0f %%", reason->feature, 100 * reason->contribution);
+    }
+  if (text->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+show_measurement (AuscultaInspectPage *self,
+                  AuscultaMeasurement *measurement)
+{
+  static const AuscultaBannerState states[] = {
+    [AUSCULTA_VERDICT_NONE] = AUSCULTA_BANNER_UNDECIDED,
+    [AUSCULTA_VERDICT_OK] = AUSCULTA_BANNER_OK,
+    [AUSCULTA_VERDICT_NOK] = AUSCULTA_BANNER_NOK,
+    [AUSCULTA_VERDICT_REPEAT] = AUSCULTA_BANNER_REPEAT,
+  };
+  g_autofree char *reasons = describe_reasons (measurement);
+
+  if (reasons == NULL && measurement->verdict == AUSCULTA_VERDICT_NONE)
+    reasons = g_strdup (ausculta_inspection_get_status (self->inspection));
+  ausculta_verdict_banner_show (self->banner, states[measurement->verdict], reasons,
+                                measurement->model_version);
+  self->counts[measurement->verdict]++;
+  update_counters (self);
+  gtk_widget_set_visible (self->review_box, measurement->verdict == AUSCULTA_VERDICT_OK
+                                            || measurement->verdict == AUSCULTA_VERDICT_NOK);
+}
+
+static void
+on_run_finished (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(AuscultaInspectPage) self = user_data;
+  g_autoptr(AuscultaMeasurement) measurement = NULL;
+  g_autoptr(GError) error = NULL;
+
+  measurement = ausculta_inspection_run_finish (AUSCULTA_INSPECTION (object), result, &error);
+  g_clear_object (&self->cancellable);
+  gtk_progress_bar_set_text (self->progress_bar, NULL);
+  if (measurement != NULL)
+    show_measurement (self, measurement);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ausculta_verdict_banner_show (self->banner, AUSCULTA_BANNER_IDLE, _("Stopped"), NULL);
+  else
+    {
+      ausculta_verdict_banner_show (self->banner, AUSCULTA_BANNER_REPEAT, error->message, NULL);
+      self->counts[AUSCULTA_VERDICT_REPEAT]++;
+      update_counters (self);
+    }
+  update_sync_badge (self);
+  update_actions (self);
+  /* Ready for the next scan. */
+  gtk_editable_set_text (GTK_EDITABLE (self->serial_entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->serial_entry));
+}
+
+static void
+start (GtkWidget  *widget,
+       const char *action_name,
+       GVariant   *parameter)
+{
+  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (widget);
+  g_autofree char *serial = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->serial_entry))));
+
+  if (*serial == '\0')
+    {
+      gtk_label_set_label (self->status_label, _("Scan or type a serial number first"));
+      gtk_widget_grab_focus (GTK_WIDGET (self->serial_entry));
+      return;
+    }
+  ausculta_inspection_set_serial (self->inspection, serial);
+  ausculta_inspection_set_operator (self->inspection, self->operator_name);
+  ausculta_live_view_reset (self->first_view);
+  ausculta_live_view_reset (self->second_view);
+  gtk_widget_set_visible (self->review_box, FALSE);
+  ausculta_verdict_banner_show (self->banner, AUSCULTA_BANNER_RUNNING, serial, NULL);
+  self->cancellable = g_cancellable_new ();
+  ausculta_inspection_run_async (self->inspection, self->cancellable, on_run_finished,
+                                 g_object_ref (self));
+  update_actions (self);
+}
+
+static void
+stop (GtkWidget  *widget,
+      const char *action_name,
+      GVariant   *parameter)
+{
+  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (widget);
+
+  g_cancellable_cancel (self->cancellable);
+}
+
+static void
+on_serial_activate (GtkEntry            *entry,
+                    AuscultaInspectPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "inspect.start", NULL);
+}
+
+static void
+focus_serial (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (AUSCULTA_INSPECT_PAGE (widget)->serial_entry));
+}
+
+/* ---- quick login ---- */
+
+typedef struct
+{
+  char *name;
+  char *secret;
+} Credentials;
+
+static void
+credentials_free (Credentials *credentials)
+{
+  g_free (credentials->name);
+  /* The secret does not outlive the check. */
+  if (credentials->secret != NULL)
+    memset (credentials->secret, 0, strlen (credentials->secret));
+  g_free (credentials->secret);
+  g_free (credentials);
+}
+
+/* Argon2id is slow by design: the check runs in a worker. */
+static void
+authenticate_in_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  AuscultaInspectPage *self = source_object;
+  Credentials *credentials = task_data;
+  GError *error = NULL;
+  AuscultaUser *user;
+
+  user = ausculta_archive_authenticate (self->archive, credentials->name, credentials->secret, &error);
+  if (user == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, user, (GDestroyNotify) ausculta_user_free);
+}
+
+static void
+on_authenticated (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  AuscultaUser *user = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *text = NULL;
+
+  self->authenticating = FALSE;
+  update_actions (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->secret_entry), "");
+  if (user == NULL)
+    {
+      show_login_error (self, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->secret_entry));
+      return;
+    }
+  g_free (self->operator_name);
+  self->operator_name = g_strdup (user->name);
+  /* Translators: the user logged in, then their role */
+  text = g_strdup_printf (_("%s (%s)"), user->full_name != NULL && *user->full_name != '\0'
+                                        ? user->full_name : user->name,
+                          ausculta_role_to_string (user->role));
+  gtk_label_set_label (self->user_label, text);
+  gtk_stack_set_visible_child_name (self->login_stack, "user");
+  show_login_error (self, NULL);
+  ausculta_user_free (user);
+  update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->serial_entry));
+}
+
+static void
+login (GtkWidget  *widget,
+       const char *action_name,
+       GVariant   *parameter)
+{
+  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+  Credentials *credentials;
+
+  if (self->archive == NULL)
+    return;
+  credentials = g_new0 (Credentials, 1);
+  credentials->name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_entry))));
+  credentials->secret = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->secret_entry)));
+  if (*credentials->name == '\0')
+    {
+      credentials_free (credentials);
+      gtk_widget_grab_focus (GTK_WIDGET (self->user_entry));
+      return;
+    }
+  self->authenticating = TRUE;
+  update_actions (self);
+  task = g_task_new (self, NULL, on_authenticated, NULL);
+  g_task_set_source_tag (task, login);
+  g_task_set_task_data (task, credentials, (GDestroyNotify) credentials_free);
+  g_task_run_in_thread (task, authenticate_in_thread);
+}
+
+static void
+switch_user (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (widget);
+
+  g_clear_pointer (&self->operator_name, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (self->user_entry), "");
+  gtk_stack_set_visible_child_name (self->login_stack, "login");
+  update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->user_entry));
+}
+
+static void
+on_user_activate (GtkEntry            *entry,
+                  AuscultaInspectPage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->secret_entry));
+}
+
+static void
+on_secret_activate (GtkPasswordEntry    *entry,
+                    AuscultaInspectPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "inspect.login", NULL);
+}
+
+/* ---- confirm or flag ---- */
+
+static void
+review (AuscultaInspectPage *self,
+        gboolean             confirm)
+{
+  AuscultaMeasurement *measurement = ausculta_inspection_get_measurement (self->inspection);
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  if (measurement == NULL || self->archive == NULL)
+    return;
+  if (confirm)
+    done = ausculta_archive_set_label (self->archive, self->operator_name, measurement->id,
+                                       measurement->verdict == AUSCULTA_VERDICT_OK
+                                       ? AUSCULTA_LABEL_OK : AUSCULTA_LABEL_NG,
+                                       "confirmed by the inspector", &error);
+  else
+    done = ausculta_archive_append_audit (self->archive, self->operator_name, "flag",
+                                          measurement->id, "flagged for review by the inspector",
+                                          &error);
+  gtk_label_set_label (self->status_label, done ? (confirm ? _("Verdict confirmed")
+                                                           : _("Flagged for review"))
+                                                : error->message);
+  gtk_widget_set_visible (self->review_box, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->serial_entry));
+}
+
+static void
+confirm (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  review (AUSCULTA_INSPECT_PAGE (widget), TRUE);
+}
+
+static void
+flag (GtkWidget  *widget,
+      const char *action_name,
+      GVariant   *parameter)
+{
+  review (AUSCULTA_INSPECT_PAGE (widget), FALSE);
+}
+
+/* ---- set-up ---- */
+
+static void
+setup_login (AuscultaInspectPage *self)
+{
+  g_autoptr(GPtrArray) users = NULL;
+
+  if (self->archive != NULL)
+    users = ausculta_archive_list_users (self->archive, NULL);
+  self->login_required = users != NULL && users->len > 0;
+  gtk_stack_set_visible_child_name (self->login_stack, self->login_required ? "login" : "open");
+}
+
+static void
+setup_bench (AuscultaInspectPage *self)
+{
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+
+  self->inspection = ausculta_bench_new_inspection (&self->archive, notes);
+  g_ptr_array_add (notes, NULL);
+  self->setup_notes = g_strjoinv ("\n", (char **) notes->pdata);
+  if (*self->setup_notes != '\0')
+    g_message ("Bench set-up: %s", self->setup_notes);
+  gtk_label_set_label (self->status_label, self->setup_notes);
+  if (self->inspection == NULL)
+    return;
+  g_signal_connect_object (self->inspection, "block", G_CALLBACK (on_block), self, 0);
+  g_signal_connect_object (self->inspection, "notify::progress", G_CALLBACK (on_progress), self, 0);
+  g_signal_connect_object (self->inspection, "notify::run", G_CALLBACK (on_progress), self, 0);
+  g_signal_connect_object (self->inspection, "notify::status", G_CALLBACK (on_status), self, 0);
+  setup_channels (self);
+}
+
+static void
+on_map (GtkWidget           *widget,
+        AuscultaInspectPage *self)
+{
+  gtk_widget_grab_focus (self->login_required && self->operator_name == NULL
+                         ? GTK_WIDGET (self->user_entry) : GTK_WIDGET (self->serial_entry));
+}
+
+static void
 ausculta_inspect_page_dispose (GObject *object)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), AUSCULTA_TYPE_INSPECT_PAGE);
+  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->sync_timeout, g_source_remove);
+  g_clear_object (&self->inspection);
+  g_clear_object (&self->archive);
+
+  /* The template's top box is not bound, so it is unparented here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (ausculta_inspect_page_parent_class)->dispose (object);
+}
+
+static void
+ausculta_inspect_page_finalize (GObject *object)
+{
+  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (object);
+
+  g_free (self->operator_name);
+  g_free (self->setup_notes);
+
+  G_OBJECT_CLASS (ausculta_inspect_page_parent_class)->finalize (object);
 }
 
 static void
@@ -31,10 +565,44 @@ ausculta_inspect_page_class_init (AuscultaInspectPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ausculta_inspect_page_dispose;
+  object_class->finalize = ausculta_inspect_page_finalize;
 
+  g_type_ensure (AUSCULTA_TYPE_LIVE_VIEW);
+  g_type_ensure (AUSCULTA_TYPE_VERDICT_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ausculta/Ausculta/ausculta-inspect-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, AuscultaInspectPage, status_page);
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, AuscultaInspectPage, name)
+  BIND (login_stack);
+  BIND (user_entry);
+  BIND (secret_entry);
+  BIND (user_label);
+  BIND (login_error_label);
+  BIND (counters_label);
+  BIND (sync_label);
+  BIND (serial_entry);
+  BIND (start_button);
+  BIND (login_button);
+  BIND (progress_bar);
+  BIND (status_label);
+  BIND (banner);
+  BIND (review_box);
+  BIND (first_view);
+  BIND (second_view);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_serial_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_user_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_secret_activate);
+
+  gtk_widget_class_install_action (widget_class, "inspect.start", NULL, start);
+  gtk_widget_class_install_action (widget_class, "inspect.stop", NULL, stop);
+  gtk_widget_class_install_action (widget_class, "inspect.focus-serial", NULL, focus_serial);
+  gtk_widget_class_install_action (widget_class, "inspect.login", NULL, login);
+  gtk_widget_class_install_action (widget_class, "inspect.switch-user", NULL, switch_user);
+  gtk_widget_class_install_action (widget_class, "inspect.confirm", NULL, confirm);
+  gtk_widget_class_install_action (widget_class, "inspect.flag", NULL, flag);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "inspect.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
+                                       "inspect.focus-serial", NULL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -42,4 +610,54 @@ static void
 ausculta_inspect_page_init (AuscultaInspectPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  setup_bench (self);
+  setup_login (self);
+  update_counters (self);
+  update_sync_badge (self);
+  update_actions (self);
+  self->sync_timeout = g_timeout_add_seconds (5, update_sync_badge, self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), self);
+}
+
+void
+ausculta_inspect_page_set_station (AuscultaInspectPage *self,
+                                   const char          *station)
+{
+  g_return_if_fail (AUSCULTA_IS_INSPECT_PAGE (self));
+
+  if (self->inspection != NULL)
+    ausculta_inspection_set_station (self->inspection, station);
+}
+
+/**
+ * ausculta_inspect_page_get_inspection:
+ *
+ * Returns: (transfer none) (nullable): the cycle this page observes, or
+ *   %NULL when the bench could not be set up (no profile).
+ */
+AuscultaInspection *
+ausculta_inspect_page_get_inspection (AuscultaInspectPage *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECT_PAGE (self), NULL);
+
+  return self->inspection;
+}
+
+const char *
+ausculta_inspect_page_get_operator (AuscultaInspectPage *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECT_PAGE (self), NULL);
+
+  return self->operator_name;
+}
+
+/* Verdicts of this shift (since the app started). */
+guint
+ausculta_inspect_page_get_count (AuscultaInspectPage *self,
+                                 AuscultaVerdict      verdict)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECT_PAGE (self), 0);
+  g_return_val_if_fail (verdict <= AUSCULTA_VERDICT_REPEAT, 0);
+
+  return self->counts[verdict];
 }

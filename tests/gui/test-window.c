@@ -8,7 +8,7 @@
 #include "ausculta-application.h"
 #include "ausculta-gui-test.h"
 #include "ausculta-preferences-window.h"
-#include "ausculta-window.h"
+#include "ausculta-main-window.h"
 
 static const char *page_names[] = { "inspect", "archive", "explore", "models" };
 
@@ -19,7 +19,7 @@ static AuscultaApplication *the_app;
 typedef struct
 {
   AuscultaApplication *app;
-  AuscultaWindow      *window;
+  AuscultaMainWindow      *window;
 } Fixture;
 
 static void
@@ -28,7 +28,7 @@ fixture_set_up (Fixture       *fixture,
 {
   fixture->app = the_app;
   g_application_activate (G_APPLICATION (fixture->app));
-  fixture->window = AUSCULTA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  fixture->window = AUSCULTA_MAIN_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
   g_assert_nonnull (fixture->window);
   ausculta_test_wait_ms (300);
 }
@@ -54,7 +54,7 @@ test_title (Fixture       *fixture,
             gconstpointer  data)
 {
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Ausculta");
-  g_assert_cmpstr (ausculta_window_get_visible_page (fixture->window), ==, "inspect");
+  g_assert_cmpstr (ausculta_main_window_get_visible_page (fixture->window), ==, "inspect");
 }
 
 /* Visits every page through its action, as its shortcut would, and saves a
@@ -79,9 +79,9 @@ test_pages (Fixture       *fixture,
           double luminance;
 
           gtk_widget_activate_action (window, "win.show-page", "s", before);
-          g_assert_cmpstr (ausculta_window_get_visible_page (fixture->window), ==, before);
+          g_assert_cmpstr (ausculta_main_window_get_visible_page (fixture->window), ==, before);
           gtk_widget_activate_action (window, "win.show-page", "s", page_names[i]);
-          g_assert_cmpstr (ausculta_window_get_visible_page (fixture->window), ==, page_names[i]);
+          g_assert_cmpstr (ausculta_main_window_get_visible_page (fixture->window), ==, page_names[i]);
           ausculta_test_wait_ms (250);
 
           shot = ausculta_test_render (window);
@@ -103,10 +103,10 @@ test_unknown_page (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "archive");
-  g_test_expect_message ("ausculta-window", G_LOG_LEVEL_WARNING, "No page named “nowhere”*");
+  g_test_expect_message ("ausculta-main-window", G_LOG_LEVEL_WARNING, "No page named “nowhere”*");
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "nowhere");
   g_test_assert_expected_messages ();
-  g_assert_cmpstr (ausculta_window_get_visible_page (fixture->window), ==, "archive");
+  g_assert_cmpstr (ausculta_main_window_get_visible_page (fixture->window), ==, "archive");
 }
 
 static void
@@ -189,6 +189,9 @@ main (int   argc,
       return 0;
     }
   adw_init ();
+  /* Without a window manager the window is never active: a blinking
+   * cursor then warns that it lost its focus-out event. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
   the_app = ausculta_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, NULL));
 

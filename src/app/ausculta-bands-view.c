@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-bands-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "ausculta-bands-view.h"
+#include "ausculta-plot.h"
+
+/* Fractional-octave band levels as bars over the golden reference band
+ * (mean ± kσ of approved good units): a bar outside its band is drawn red,
+ * so that a violation stands out from across the bench. */
+struct _AuscultaBandsView
+{
+  GtkWidget  parent_instance;
+
+  char      *title;
+  GArray    *centres;   /* double, Hz */
+  GArray    *levels;    /* double, dB */
+  GArray    *low;       /* double, dB: reference band, or empty */
+  GArray    *high;
+  double     db_min, db_max;
+};
+
+G_DEFINE_FINAL_TYPE (AuscultaBandsView, ausculta_bands_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_DB_MIN,
+  PROP_DB_MAX,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+has_reference (AuscultaBandsView *self)
+{
+  return self->low->len == self->levels->len && self->levels->len > 0;
+}
+
+static gboolean
+band_violates (AuscultaBandsView *self,
+               guint              i)
+{
+  double level = g_array_index (self->levels, double, i);
+
+  return has_reference (self)
+         && (level > g_array_index (self->high, double, i)
+             || level < g_array_index (self->low, double, i));
+}
+
+/* The band's horizontal extent: a third of an octave around its centre. */
+static void
+band_extent (const AuscultaPlotArea *area,
+             double                  centre,
+             double                 *x0,
+             double                 *x1)
+{
+  double half = pow (2.0, 1.0 / 6.0);
+
+  *x0 = ausculta_plot_x_for_frequency (area, centre / half) + 1.0;
+  *x1 = ausculta_plot_x_for_frequency (area, centre * half) - 1.0;
+}
+
+static void
+draw_bands (AuscultaBandsView      *self,
+            cairo_t                *cr,
+            const AuscultaPlotArea *area,
+            const GdkRGBA          *ink)
+{
+  GdkRGBA blue, red;
+  double bottom = area->y + area->height;
+
+  gdk_rgba_parse (&blue, AUSCULTA_PLOT_BLUE);
+  gdk_rgba_parse (&red, AUSCULTA_PLOT_RED);
+  for (guint i = 0; i < self->levels->len; i++)
+    {
+      double centre = g_array_index (self->centres, double, i);
+      double level = g_array_index (self->levels, double, i);
+      double x0, x1, y;
+
+      band_extent (area, centre, &x0, &x1);
+      if (has_reference (self))
+        {
+          double y_high = ausculta_plot_y_for_value (area, g_array_index (self->high, double, i));
+          double y_low = ausculta_plot_y_for_value (area, g_array_index (self->low, double, i));
+
+          cairo_set_source_rgba (cr, ink->red, ink->green, ink->blue, 0.18);
+          cairo_rectangle (cr, x0 - 1.0, y_high, x1 - x0 + 2.0, y_low - y_high);
+          cairo_fill (cr);
+        }
+      y = ausculta_plot_y_for_value (area, level);
+      gdk_cairo_set_source_rgba (cr, band_violates (self, i) ? &red : &blue);
+      cairo_rectangle (cr, x0 + 1.0, y, MAX (1.0, x1 - x0 - 2.0), bottom - y);
+      cairo_fill (cr);
+    }
+}
+
+static void
+ausculta_bands_view_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  AuscultaBandsView *self = AUSCULTA_BANDS_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  AuscultaPlotArea area;
+  GdkRGBA ink;
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+  ausculta_plot_area_init (&area, width, height, TRUE);
+  area.f_min = 10.0;
+  area.f_max = 25000.0;
+  area.v_min = self->db_min;
+  area.v_max = self->db_max;
+  ausculta_plot_get_ink (widget, &ink);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  ausculta_plot_draw_log_f_axes (cr, &area, &ink, 20.0, _("dB"));
+  ausculta_plot_draw_title (cr, &area, &ink, self->title);
+  cairo_rectangle (cr, area.x, area.y, area.width, area.height);
+  cairo_clip (cr);
+  draw_bands (self, cr, &area, &ink);
+  cairo_destroy (cr);
+}
+
+static void
+ausculta_bands_view_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  AuscultaBandsView *self = AUSCULTA_BANDS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_free (self->title);
+      self->title = g_value_dup_string (value);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      break;
+    case PROP_DB_MIN:
+      self->db_min = g_value_get_double (value);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      break;
+    case PROP_DB_MAX:
+      self->db_max = g_value_get_double (value);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ausculta_bands_view_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  AuscultaBandsView *self = AUSCULTA_BANDS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_DB_MIN:
+      g_value_set_double (value, self->db_min);
+      break;
+    case PROP_DB_MAX:
+      g_value_set_double (value, self->db_max);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ausculta_bands_view_finalize (GObject *object)
+{
+  AuscultaBandsView *self = AUSCULTA_BANDS_VIEW (object);
+
+  g_free (self->title);
+  g_array_unref (self->centres);
+  g_array_unref (self->levels);
+  g_array_unref (self->low);
+  g_array_unref (self->high);
+
+  G_OBJECT_CLASS (ausculta_bands_view_parent_class)->finalize (object);
+}
+
+static void
+ausculta_bands_view_class_init (AuscultaBandsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->set_property = ausculta_bands_view_set_property;
+  object_class->get_property = ausculta_bands_view_get_property;
+  object_class->finalize = ausculta_bands_view_finalize;
+  widget_class->snapshot = ausculta_bands_view_snapshot;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DB_MIN] =
+    g_param_spec_double ("db-min", NULL, NULL, -400.0, 400.0, 0.0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DB_MAX] =
+    g_param_spec_double ("db-max", NULL, NULL, -400.0, 400.0, 100.0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "bands-view");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+ausculta_bands_view_init (AuscultaBandsView *self)
+{
+  self->centres = g_array_new (FALSE, FALSE, sizeof (double));
+  self->levels = g_array_new (FALSE, FALSE, sizeof (double));
+  self->low = g_array_new (FALSE, FALSE, sizeof (double));
+  self->high = g_array_new (FALSE, FALSE, sizeof (double));
+  self->db_min = 0.0;
+  self->db_max = 100.0;
+  gtk_widget_set_size_request (GTK_WIDGET (self), 240, 160);
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+}
+
+GtkWidget *
+ausculta_bands_view_new (void)
+{
+  return g_object_new (AUSCULTA_TYPE_BANDS_VIEW, NULL);
+}
+
+static void
+update_accessible_description (AuscultaBandsView *self)
+{
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u band outside the reference",
+                                       "%u bands outside the reference",
+                                       ausculta_bands_view_count_violations (self)),
+                          ausculta_bands_view_count_violations (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+/* Shows new band levels; a reference of another length is dropped. */
+void
+ausculta_bands_view_set_levels (AuscultaBandsView *self,
+                                const double      *centres_hz,
+                                const double      *levels_db,
+                                gsize              n_bands)
+{
+  g_return_if_fail (AUSCULTA_IS_BANDS_VIEW (self));
+
+  g_array_set_size (self->centres, 0);
+  g_array_append_vals (self->centres, centres_hz, n_bands);
+  g_array_set_size (self->levels, 0);
+  g_array_append_vals (self->levels, levels_db, n_bands);
+  update_accessible_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+ausculta_bands_view_set_reference (AuscultaBandsView *self,
+                                   const double      *low_db,
+                                   const double      *high_db,
+                                   gsize              n_bands)
+{
+  g_return_if_fail (AUSCULTA_IS_BANDS_VIEW (self));
+
+  g_array_set_size (self->low, 0);
+  g_array_append_vals (self->low, low_db, n_bands);
+  g_array_set_size (self->high, 0);
+  g_array_append_vals (self->high, high_db, n_bands);
+  update_accessible_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The bands whose level lies outside the reference band (0 without one). */
+guint
+ausculta_bands_view_count_violations (AuscultaBandsView *self)
+{
+  guint count = 0;
+
+  g_return_val_if_fail (AUSCULTA_IS_BANDS_VIEW (self), 0);
+
+  for (guint i = 0; i < self->levels->len; i++)
+    if (band_violates (self, i))
+      count++;
+  return count;
+}

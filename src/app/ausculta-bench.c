@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-bench"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ausculta-bench.h"
+#include "ausculta-data-paths.h"
+#include "ausculta-source-spec.h"
+
+/* The first model file shipped under data/models, in name order. */
+static AuscultaModel *
+load_demo_model (GPtrArray *notes)
+{
+  g_autofree char *folder = ausculta_data_path ("models");
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (!g_str_has_prefix (name, ".") && !g_str_has_suffix (name, ".md")
+        && !g_str_has_suffix (name, ".build") && !g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
+      g_autoptr(GError) error = NULL;
+      AuscultaModel *model = ausculta_model_load (path, &error);
+
+      if (model != NULL)
+        return model;
+      g_debug ("Not a model: %s", error->message);
+    }
+  g_ptr_array_add (notes, g_strdup (_("No model: measurements are archived without a verdict")));
+  return NULL;
+}
+
+static AuscultaSource *
+open_source (GPtrArray *notes)
+{
+  const char *spec = g_getenv ("AUSCULTA_SOURCE");
+  g_autoptr(GError) error = NULL;
+  AuscultaSource *source;
+
+  if (spec == NULL || *spec == '\0')
+    spec = "simulator";
+  source = ausculta_source_new_from_spec (spec, &error);
+  if (source == NULL)
+    {
+      g_ptr_array_add (notes, g_strdup (error->message));
+      return NULL;
+    }
+  /* The bench's pace: the simulator delivers in real time, as a motor
+   * would, unless a script asks for it as fast as possible. */
+  ausculta_source_set_realtime (source, g_strcmp0 (g_getenv ("AUSCULTA_SOURCE_PACE"), "fast") != 0);
+  return source;
+}
+
+AuscultaInspection *
+ausculta_bench_new_inspection (AuscultaArchive **archive,
+                               GPtrArray        *notes)
+{
+  g_autoptr(AuscultaProfile) profile = NULL;
+  g_autoptr(AuscultaSource) source = NULL;
+  g_autoptr(AuscultaModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  AuscultaInspection *inspection;
+
+  *archive = ausculta_archive_open_default (&error);
+  if (*archive == NULL)
+    {
+      g_ptr_array_add (notes, g_strdup (error->message));
+      g_clear_error (&error);
+    }
+  profile = ausculta_profile_load (g_getenv ("AUSCULTA_PROFILE") != NULL
+                                   ? g_getenv ("AUSCULTA_PROFILE") : "default", &error);
+  if (profile == NULL)
+    {
+      g_ptr_array_add (notes, g_strdup (error->message));
+      return NULL;
+    }
+  source = open_source (notes);
+  model = load_demo_model (notes);
+  inspection = ausculta_inspection_new (profile, source);
+  ausculta_inspection_set_model (inspection, model);
+  ausculta_inspection_set_archive (inspection, *archive);
+  return inspection;
+}

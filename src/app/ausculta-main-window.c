@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-main-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ausculta-application.h"
+#include "ausculta-inspect-page.h"
+#include "ausculta-main-window.h"
+
+struct _AuscultaMainWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwViewStack         *stack;
+  AdwToastOverlay      *toast_overlay;
+  AuscultaInspectPage  *inspect_page;
+};
+
+G_DEFINE_FINAL_TYPE (AuscultaMainWindow, ausculta_main_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+ausculta_main_window_show_page (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  AuscultaMainWindow *self = AUSCULTA_MAIN_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (adw_view_stack_get_child_by_name (self->stack, name) == NULL)
+    {
+      g_warning ("No page named “%s”: expected inspect, archive, explore or models", name);
+      return;
+    }
+  adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+static void
+on_station_changed (GSettings          *settings,
+                    const char         *key,
+                    AuscultaMainWindow *self)
+{
+  g_autofree char *station = g_settings_get_string (settings, key);
+
+  ausculta_inspect_page_set_station (self->inspect_page, station);
+}
+
+static void
+ausculta_main_window_class_init (AuscultaMainWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  g_type_ensure (AUSCULTA_TYPE_INSPECT_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ausculta/Ausculta/ausculta-main-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, inspect_page);
+
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s",
+                                   ausculta_main_window_show_page);
+}
+
+static void
+ausculta_main_window_init (AuscultaMainWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+AuscultaMainWindow *
+ausculta_main_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+
+  AuscultaMainWindow *self = g_object_new (AUSCULTA_TYPE_MAIN_WINDOW, "application", application, NULL);
+  GSettings *settings = NULL;
+
+  if (AUSCULTA_IS_APPLICATION (application))
+    settings = ausculta_application_get_settings (AUSCULTA_APPLICATION (application));
+  if (settings != NULL)
+    {
+      g_autofree char *station = g_settings_get_string (settings, "station-name");
+
+      ausculta_inspect_page_set_station (self->inspect_page, station);
+      g_signal_connect_object (settings, "changed::station-name",
+                               G_CALLBACK (on_station_changed), self, 0);
+    }
+  return self;
+}
+
+/**
+ * ausculta_main_window_get_visible_page:
+ *
+ * Returns: the name of the page shown: inspect, archive, explore or models.
+ */
+const char *
+ausculta_main_window_get_visible_page (AuscultaMainWindow *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_MAIN_WINDOW (self), NULL);
+
+  return adw_view_stack_get_visible_child_name (self->stack);
+}

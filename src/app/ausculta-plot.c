@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-plot"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "ausculta-plot.h"
+
+#define MARGIN_LEFT   44.0
+#define MARGIN_RIGHT  10.0
+#define MARGIN_TOP    24.0
+#define MARGIN_BOTTOM 22.0
+
+void
+ausculta_plot_area_init (AuscultaPlotArea *area,
+                         int               widget_width,
+                         int               widget_height,
+                         gboolean          with_x_labels)
+{
+  double bottom = with_x_labels ? MARGIN_BOTTOM : 6.0;
+
+  area->x = MARGIN_LEFT;
+  area->y = MARGIN_TOP;
+  area->width = MAX (1.0, widget_width - MARGIN_LEFT - MARGIN_RIGHT);
+  area->height = MAX (1.0, widget_height - MARGIN_TOP - bottom);
+}
+
+double
+ausculta_plot_x_for_frequency (const AuscultaPlotArea *area,
+                               double                  frequency)
+{
+  double t = (log10 (frequency) - log10 (area->f_min))
+             / (log10 (area->f_max) - log10 (area->f_min));
+
+  return area->x + t * area->width;
+}
+
+double
+ausculta_plot_frequency_for_x (const AuscultaPlotArea *area,
+                               double                  x)
+{
+  double t = (x - area->x) / area->width;
+
+  return pow (10.0, log10 (area->f_min) + t * (log10 (area->f_max) - log10 (area->f_min)));
+}
+
+double
+ausculta_plot_y_for_value (const AuscultaPlotArea *area,
+                           double                  value)
+{
+  double t = (value - area->v_min) / (area->v_max - area->v_min);
+
+  t = CLAMP (t, 0.0, 1.0);
+  return area->y + (1.0 - t) * area->height;
+}
+
+char *
+ausculta_plot_format_frequency (double frequency)
+{
+  if (frequency >= 1000.0)
+    return g_strdup_printf ("%.3g kHz", frequency / 1000.0);
+  return g_strdup_printf ("%.3g Hz", frequency);
+}
+
+static void
+show_text (cairo_t    *cr,
+           double      x,
+           double      y,
+           double      align_x,
+           const char *text)
+{
+  cairo_text_extents_t extents;
+
+  cairo_text_extents (cr, text, &extents);
+  cairo_move_to (cr, x - align_x * extents.width - extents.x_bearing, y);
+  cairo_show_text (cr, text);
+}
+
+static void
+draw_frequency_grid (cairo_t                *cr,
+                     const AuscultaPlotArea *area,
+                     const GdkRGBA          *ink)
+{
+  for (double decade = 1.0; decade <= area->f_max; decade *= 10.0)
+    for (int m = 1; m <= 9; m++)
+      {
+        double f = decade * m;
+        double x;
+
+        if (f < area->f_min || f > area->f_max)
+          continue;
+        x = round (ausculta_plot_x_for_frequency (area, f)) + 0.5;
+        cairo_set_source_rgba (cr, ink->red, ink->green, ink->blue, m == 1 ? 0.3 : 0.1);
+        cairo_move_to (cr, x, area->y);
+        cairo_line_to (cr, x, area->y + area->height);
+        cairo_stroke (cr);
+        if (m == 1 || m == 2 || m == 5)
+          {
+            g_autofree char *label = f >= 1000.0 ? g_strdup_printf ("%gk", f / 1000.0)
+                                                 : g_strdup_printf ("%g", f);
+
+            cairo_set_source_rgba (cr, ink->red, ink->green, ink->blue, 0.8);
+            show_text (cr, x, area->y + area->height + 14.0, 0.5, label);
+          }
+      }
+}
+
+void
+ausculta_plot_draw_log_f_axes (cairo_t                *cr,
+                               const AuscultaPlotArea *area,
+                               const GdkRGBA          *ink,
+                               double                  v_step,
+                               const char             *v_unit)
+{
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 10.0);
+  draw_frequency_grid (cr, area, ink);
+  for (double v = ceil (area->v_min / v_step) * v_step; v <= area->v_max; v += v_step)
+    {
+      double y = round (ausculta_plot_y_for_value (area, v)) + 0.5;
+      g_autofree char *label = g_strdup_printf ("%g", v);
+
+      cairo_set_source_rgba (cr, ink->red, ink->green, ink->blue, 0.12);
+      cairo_move_to (cr, area->x, y);
+      cairo_line_to (cr, area->x + area->width, y);
+      cairo_stroke (cr);
+      cairo_set_source_rgba (cr, ink->red, ink->green, ink->blue, 0.8);
+      show_text (cr, area->x - 4.0, y + 3.5, 1.0, label);
+    }
+  if (v_unit != NULL)
+    show_text (cr, area->x - 4.0, area->y - 6.0, 1.0, v_unit);
+  cairo_set_source_rgba (cr, ink->red, ink->green, ink->blue, 0.5);
+  cairo_rectangle (cr, area->x + 0.5, area->y + 0.5, area->width - 1.0, area->height - 1.0);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+void
+ausculta_plot_draw_title (cairo_t                *cr,
+                          const AuscultaPlotArea *area,
+                          const GdkRGBA          *ink,
+                          const char             *title)
+{
+  if (title == NULL)
+    return;
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, 11.0);
+  gdk_cairo_set_source_rgba (cr, ink);
+  show_text (cr, area->x, area->y - 8.0, 0.0, title);
+  cairo_restore (cr);
+}
+
+void
+ausculta_plot_get_ink (GtkWidget *widget,
+                       GdkRGBA   *ink)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), ink);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+guint
+ausculta_plot_reduce_columns (const double        *x,
+                              const double        *values,
+                              gsize                n,
+                              AuscultaColumnRange *columns,
+                              guint                n_columns)
+{
+  guint filled = 0;
+
+  for (guint c = 0; c < n_columns; c++)
+    columns[c].filled = FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      AuscultaColumnRange *column;
+      double position = floor (x[i]);
+
+      if (!(position >= 0.0 && position < n_columns) || !isfinite (values[i]))
+        continue;
+      column = &columns[(guint) position];
+      if (!column->filled)
+        {
+          column->min = column->max = (float) values[i];
+          column->filled = TRUE;
+          filled++;
+        }
+      else
+        {
+          column->min = MIN (column->min, (float) values[i]);
+          column->max = MAX (column->max, (float) values[i]);
+        }
+    }
+  return filled;
+}
+
+void
+ausculta_plot_colormap (double  t,
+                        guint8 *r,
+                        guint8 *g,
+                        guint8 *b)
+{
+  /* Control points of a perceptually ordered map, dark to bright. */
+  static const guint8 stops[][3] = {
+    { 13, 8, 64 }, { 41, 60, 145 }, { 32, 128, 142 }, { 53, 183, 121 },
+    { 170, 220, 50 }, { 253, 231, 37 },
+  };
+  const int last = G_N_ELEMENTS (stops) - 1;
+  double position = CLAMP (t, 0.0, 1.0) * last;
+  int i = MIN ((int) position, last - 1);
+  double f = position - i;
+
+  *r = (guint8) lround (stops[i][0] + f * (stops[i + 1][0] - stops[i][0]));
+  *g = (guint8) lround (stops[i][1] + f * (stops[i + 1][1] - stops[i][1]));
+  *b = (guint8) lround (stops[i][2] + f * (stops[i + 1][2] - stops[i][2]));
+}

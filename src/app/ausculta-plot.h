@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* What the plot widgets share: the plot area inside the axes, the mapping
+ * of log-frequency and level to pixels, axes with labels, colours, and the
+ * reduction of many points to a min/max pair per pixel column. */
+typedef struct
+{
+  double x, y, width, height;   /* the data area, in widget pixels */
+  double f_min, f_max;          /* Hz, log axis */
+  double v_min, v_max;          /* level, linear axis (dB or units) */
+} AuscultaPlotArea;
+
+typedef struct
+{
+  float min;
+  float max;
+  gboolean filled;
+} AuscultaColumnRange;
+
+void    ausculta_plot_area_init         (AuscultaPlotArea  *area,
+                                         int                widget_width,
+                                         int                widget_height,
+                                         gboolean           with_x_labels);
+double  ausculta_plot_x_for_frequency   (const AuscultaPlotArea *area,
+                                         double             frequency);
+double  ausculta_plot_frequency_for_x   (const AuscultaPlotArea *area,
+                                         double             x);
+double  ausculta_plot_y_for_value       (const AuscultaPlotArea *area,
+                                         double             value);
+void    ausculta_plot_draw_log_f_axes   (cairo_t           *cr,
+                                         const AuscultaPlotArea *area,
+                                         const GdkRGBA     *ink,
+                                         double             v_step,
+                                         const char        *v_unit);
+void    ausculta_plot_draw_title        (cairo_t           *cr,
+                                         const AuscultaPlotArea *area,
+                                         const GdkRGBA     *ink,
+                                         const char        *title);
+void    ausculta_plot_get_ink           (GtkWidget         *widget,
+                                         GdkRGBA           *ink);
+char   *ausculta_plot_format_frequency  (double             frequency);
+
+/* Reduces n values at positions x[i] (increasing pixel positions) to one
+ * min/max range per pixel column 0..n_columns-1; returns the columns
+ * filled. Positions outside the columns are ignored. */
+guint   ausculta_plot_reduce_columns    (const double      *x,
+                                         const double      *values,
+                                         gsize              n,
+                                         AuscultaColumnRange *columns,
+                                         guint              n_columns);
+
+/* A dark-blue → green → yellow colour map for t in 0..1. */
+void    ausculta_plot_colormap          (double             t,
+                                         guint8            *r,
+                                         guint8            *g,
+                                         guint8            *b);
+
+#define AUSCULTA_PLOT_BLUE   "#3584e4"
+#define AUSCULTA_PLOT_ORANGE "#ff7800"
+#define AUSCULTA_PLOT_RED    "#e01b24"
+#define AUSCULTA_PLOT_GREEN  "#2ec27e"
+
+G_END_DECLS

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-spectrum-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "ausculta-plot.h"
+#include "ausculta-spectrum-view.h"
+
+/* A live spectrum on a log-frequency axis in dB, with an optional peak
+ * hold trace and a cursor that reads out the frequency and level under it.
+ * The bins are reduced to a min/max pair per pixel column when drawn. */
+struct _AuscultaSpectrumView
+{
+  GtkWidget  parent_instance;
+
+  char      *title;
+  GArray    *levels;        /* double, dB */
+  GArray    *peaks;         /* double, dB, max since the last reset */
+  double     bin_width;
+  double     f_min, f_max;
+  double     db_min, db_max;
+  gboolean   peak_hold;
+  double     cursor_x;      /* widget pixels, < 0 when hidden */
+};
+
+G_DEFINE_FINAL_TYPE (AuscultaSpectrumView, ausculta_spectrum_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_PEAK_HOLD,
+  PROP_DB_MIN,
+  PROP_DB_MAX,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+ausculta_spectrum_view_get_area (AuscultaSpectrumView *self,
+                                 AuscultaPlotArea     *area)
+{
+  ausculta_plot_area_init (area, gtk_widget_get_width (GTK_WIDGET (self)),
+                           gtk_widget_get_height (GTK_WIDGET (self)), TRUE);
+  area->f_min = self->f_min;
+  area->f_max = self->f_max;
+  area->v_min = self->db_min;
+  area->v_max = self->db_max;
+}
+
+static void
+draw_trace (cairo_t                *cr,
+            const AuscultaPlotArea *area,
+            const GArray           *levels,
+            double                  bin_width)
+{
+  guint n_columns = (guint) ceil (area->width);
+  g_autofree double *x = g_new (double, levels->len);
+  g_autofree AuscultaColumnRange *columns = g_new (AuscultaColumnRange, n_columns);
+  gboolean started = FALSE;
+
+  /* Bin 0 (DC) has no place on a log axis. */
+  x[0] = -1.0;
+  for (guint i = 1; i < levels->len; i++)
+    x[i] = ausculta_plot_x_for_frequency (area, i * bin_width) - area->x;
+  ausculta_plot_reduce_columns (x, (const double *) levels->data, levels->len, columns, n_columns);
+  for (guint c = 0; c < n_columns; c++)
+    {
+      double px = area->x + c + 0.5;
+
+      if (!columns[c].filled)
+        continue;
+      if (!started)
+        cairo_move_to (cr, px, ausculta_plot_y_for_value (area, columns[c].max));
+      cairo_line_to (cr, px, ausculta_plot_y_for_value (area, columns[c].max));
+      cairo_line_to (cr, px, ausculta_plot_y_for_value (area, columns[c].min));
+      started = TRUE;
+    }
+  cairo_stroke (cr);
+}
+
+static void
+draw_cursor (AuscultaSpectrumView   *self,
+             cairo_t                *cr,
+             const AuscultaPlotArea *area,
+             const GdkRGBA          *ink)
+{
+  g_autofree char *text = ausculta_spectrum_view_dup_readout_text (self);
+  cairo_text_extents_t extents;
+
+  if (text == NULL)
+    return;
+  gdk_cairo_set_source_rgba (cr, ink);
+  cairo_set_line_width (cr, 1.0);
+  cairo_move_to (cr, round (self->cursor_x) + 0.5, area->y);
+  cairo_line_to (cr, round (self->cursor_x) + 0.5, area->y + area->height);
+  cairo_stroke (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, 11.0);
+  cairo_text_extents (cr, text, &extents);
+  cairo_move_to (cr, area->x + area->width - extents.width - 4.0, area->y - 8.0);
+  cairo_show_text (cr, text);
+}
+
+static void
+ausculta_spectrum_view_snapshot (GtkWidget   *widget,
+                                 GtkSnapshot *snapshot)
+{
+  AuscultaSpectrumView *self = AUSCULTA_SPECTRUM_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  AuscultaPlotArea area;
+  GdkRGBA ink, blue, orange;
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+  ausculta_spectrum_view_get_area (self, &area);
+  ausculta_plot_get_ink (widget, &ink);
+  gdk_rgba_parse (&blue, AUSCULTA_PLOT_BLUE);
+  gdk_rgba_parse (&orange, AUSCULTA_PLOT_ORANGE);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  ausculta_plot_draw_log_f_axes (cr, &area, &ink, 20.0, _("dB"));
+  ausculta_plot_draw_title (cr, &area, &ink, self->title);
+  cairo_rectangle (cr, area.x, area.y, area.width, area.height);
+  cairo_clip (cr);
+  cairo_set_line_width (cr, 1.0);
+  if (self->peak_hold && self->peaks->len > 1)
+    {
+      gdk_cairo_set_source_rgba (cr, &orange);
+      draw_trace (cr, &area, self->peaks, self->bin_width);
+    }
+  if (self->levels->len > 1)
+    {
+      cairo_set_line_width (cr, 1.5);
+      gdk_cairo_set_source_rgba (cr, &blue);
+      draw_trace (cr, &area, self->levels, self->bin_width);
+    }
+  cairo_reset_clip (cr);
+  if (self->cursor_x >= area.x && self->cursor_x <= area.x + area.width)
+    draw_cursor (self, cr, &area, &ink);
+  cairo_destroy (cr);
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           AuscultaSpectrumView     *self)
+{
+  ausculta_spectrum_view_set_cursor (self, x);
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          AuscultaSpectrumView     *self)
+{
+  ausculta_spectrum_view_set_cursor (self, -1.0);
+}
+
+static void
+move_cursor (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AuscultaSpectrumView *self = AUSCULTA_SPECTRUM_VIEW (widget);
+  AuscultaPlotArea area;
+  double x;
+
+  ausculta_spectrum_view_get_area (self, &area);
+  x = self->cursor_x < 0 ? area.x + area.width / 2 : self->cursor_x;
+  x = CLAMP (x + g_variant_get_int32 (parameter), area.x, area.x + area.width);
+  ausculta_spectrum_view_set_cursor (self, x);
+}
+
+static void
+ausculta_spectrum_view_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  AuscultaSpectrumView *self = AUSCULTA_SPECTRUM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_free (self->title);
+      self->title = g_value_dup_string (value);
+      break;
+    case PROP_PEAK_HOLD:
+      self->peak_hold = g_value_get_boolean (value);
+      break;
+    case PROP_DB_MIN:
+      self->db_min = g_value_get_double (value);
+      break;
+    case PROP_DB_MAX:
+      self->db_max = g_value_get_double (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+ausculta_spectrum_view_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  AuscultaSpectrumView *self = AUSCULTA_SPECTRUM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_PEAK_HOLD:
+      g_value_set_boolean (value, self->peak_hold);
+      break;
+    case PROP_DB_MIN:
+      g_value_set_double (value, self->db_min);
+      break;
+    case PROP_DB_MAX:
+      g_value_set_double (value, self->db_max);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ausculta_spectrum_view_finalize (GObject *object)
+{
+  AuscultaSpectrumView *self = AUSCULTA_SPECTRUM_VIEW (object);
+
+  g_free (self->title);
+  g_array_unref (self->levels);
+  g_array_unref (self->peaks);
+
+  G_OBJECT_CLASS (ausculta_spectrum_view_parent_class)->finalize (object);
+}
+
+static void
+ausculta_spectrum_view_class_init (AuscultaSpectrumViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->set_property = ausculta_spectrum_view_set_property;
+  object_class->get_property = ausculta_spectrum_view_get_property;
+  object_class->finalize = ausculta_spectrum_view_finalize;
+  widget_class->snapshot = ausculta_spectrum_view_snapshot;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PEAK_HOLD] =
+    g_param_spec_boolean ("peak-hold", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DB_MIN] =
+    g_param_spec_double ("db-min", NULL, NULL, -400.0, 400.0, 0.0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DB_MAX] =
+    g_param_spec_double ("db-max", NULL, NULL, -400.0, 400.0, 100.0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "spectrum.move-cursor", "i", move_cursor);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0,
+                                       "spectrum.move-cursor", "i", -4);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0,
+                                       "spectrum.move-cursor", "i", 4);
+  gtk_widget_class_set_css_name (widget_class, "spectrum-view");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+ausculta_spectrum_view_init (AuscultaSpectrumView *self)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  self->levels = g_array_new (FALSE, FALSE, sizeof (double));
+  self->peaks = g_array_new (FALSE, FALSE, sizeof (double));
+  self->f_min = 10.0;
+  self->f_max = 24000.0;
+  self->db_min = 0.0;
+  self->db_max = 100.0;
+  self->peak_hold = TRUE;
+  self->cursor_x = -1.0;
+  self->bin_width = 1.0;
+
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self), 240, 160);
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+}
+
+GtkWidget *
+ausculta_spectrum_view_new (void)
+{
+  return g_object_new (AUSCULTA_TYPE_SPECTRUM_VIEW, NULL);
+}
+
+/**
+ * ausculta_spectrum_view_set_spectrum:
+ * @levels_db: (array length=n_bins): levels of bins 0..n_bins-1, in dB
+ * @bin_width: the frequency step between bins, in Hz
+ *
+ * Shows a new spectrum and folds it into the peak hold trace (which
+ * restarts when the number of bins or their width changes).
+ */
+void
+ausculta_spectrum_view_set_spectrum (AuscultaSpectrumView *self,
+                                     const double         *levels_db,
+                                     gsize                 n_bins,
+                                     double                bin_width)
+{
+  g_return_if_fail (AUSCULTA_IS_SPECTRUM_VIEW (self));
+  g_return_if_fail (levels_db != NULL || n_bins == 0);
+  g_return_if_fail (bin_width > 0);
+
+  if (n_bins != self->peaks->len || bin_width != self->bin_width)
+    {
+      g_array_set_size (self->peaks, 0);
+      g_array_append_vals (self->peaks, levels_db, n_bins);
+    }
+  else
+    {
+      double *peaks = (double *) self->peaks->data;
+
+      for (gsize i = 0; i < n_bins; i++)
+        peaks[i] = MAX (peaks[i], levels_db[i]);
+    }
+  g_array_set_size (self->levels, 0);
+  g_array_append_vals (self->levels, levels_db, n_bins);
+  self->bin_width = bin_width;
+  self->f_max = MAX (self->f_min * 10.0, (n_bins - 1) * bin_width);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+ausculta_spectrum_view_reset_peak_hold (AuscultaSpectrumView *self)
+{
+  g_return_if_fail (AUSCULTA_IS_SPECTRUM_VIEW (self));
+
+  g_array_set_size (self->peaks, 0);
+  g_array_append_vals (self->peaks, self->levels->data, self->levels->len);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Places the cursor at widget coordinate @x; a negative @x hides it. */
+void
+ausculta_spectrum_view_set_cursor (AuscultaSpectrumView *self,
+                                   double                x)
+{
+  g_return_if_fail (AUSCULTA_IS_SPECTRUM_VIEW (self));
+
+  self->cursor_x = x;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * ausculta_spectrum_view_get_readout:
+ *
+ * The frequency and level of the strongest bin within two pixels of the
+ * cursor (or the bin under it where bins are wider than a pixel).
+ *
+ * Returns: FALSE when there is no cursor or no spectrum.
+ */
+gboolean
+ausculta_spectrum_view_get_readout (AuscultaSpectrumView *self,
+                                    double               *frequency,
+                                    double               *level_db)
+{
+  AuscultaPlotArea area;
+  const double *levels = (const double *) self->levels->data;
+  double f_low, f_high;
+  gsize first, last, best;
+
+  g_return_val_if_fail (AUSCULTA_IS_SPECTRUM_VIEW (self), FALSE);
+
+  if (self->cursor_x < 0 || self->levels->len < 2)
+    return FALSE;
+  ausculta_spectrum_view_get_area (self, &area);
+  f_low = ausculta_plot_frequency_for_x (&area, self->cursor_x - 2.0);
+  f_high = ausculta_plot_frequency_for_x (&area, self->cursor_x + 2.0);
+  first = (gsize) MAX (1.0, ceil (f_low / self->bin_width));
+  last = (gsize) MIN ((double) self->levels->len - 1, floor (f_high / self->bin_width));
+  if (first > last)
+    first = last = (gsize) CLAMP (round (ausculta_plot_frequency_for_x (&area, self->cursor_x)
+                                         / self->bin_width), 1.0, self->levels->len - 1.0);
+  best = first;
+  for (gsize i = first + 1; i <= last; i++)
+    if (levels[i] > levels[best])
+      best = i;
+  *frequency = best * self->bin_width;
+  *level_db = levels[best];
+  return TRUE;
+}
+
+/* "1.25 kHz  −42.3 dB", or NULL without a readout. */
+char *
+ausculta_spectrum_view_dup_readout_text (AuscultaSpectrumView *self)
+{
+  g_autofree char *frequency_text = NULL;
+  double frequency, level;
+
+  if (!ausculta_spectrum_view_get_readout (self, &frequency, &level))
+    return NULL;
+  frequency_text = ausculta_plot_format_frequency (frequency);
+  return g_strdup_printf (_("%s  %.1f dB"), frequency_text, level);
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-test-inspect"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "ausculta-application.h"
+#include "ausculta-archive.h"
+#include "ausculta-data-paths.h"
+#include "ausculta-gui-test.h"
+#include "ausculta-inspect-page.h"
+#include "ausculta-live-view.h"
+#include "ausculta-main-window.h"
+#include "ausculta-verdict-banner.h"
+
+/* The Inspect page as an inspector uses it, in-process: log in with a PIN,
+ * scan a serial, press Enter, watch the live views, read the verdict. The
+ * bench is the simulated motor through the real inspection cycle, with a
+ * copy of the default profile whose runs last one second. */
+
+static AuscultaApplication *the_app;
+
+static GtkWidget *
+child (GtkWidget  *page,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (page, AUSCULTA_TYPE_INSPECT_PAGE, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+static gboolean
+wait_until (gboolean (*done) (GtkWidget *), GtkWidget *page, guint timeout_s)
+{
+  gint64 end = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
+
+  while (!done (page) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  return done (page);
+}
+
+static gboolean
+login_answered (GtkWidget *page)
+{
+  return gtk_widget_get_sensitive (child (page, "login_button"));
+}
+
+static gboolean
+cycle_over (GtkWidget *page)
+{
+  AuscultaInspection *inspection = ausculta_inspect_page_get_inspection (AUSCULTA_INSPECT_PAGE (page));
+
+  return !ausculta_inspection_is_running (inspection)
+         && ausculta_verdict_banner_get_state (AUSCULTA_VERDICT_BANNER (child (page, "banner")))
+            != AUSCULTA_BANNER_RUNNING;
+}
+
+static void
+log_in (GtkWidget  *page,
+        const char *user,
+        const char *secret)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (page, "user_entry")), user);
+  gtk_editable_set_text (GTK_EDITABLE (child (page, "secret_entry")), secret);
+  g_signal_emit_by_name (child (page, "secret_entry"), "activate");
+  g_assert_true (wait_until (login_answered, page, 30));
+}
+
+/* A profile like the default one, with one-second runs. */
+static char *
+write_short_profile (void)
+{
+  g_autofree char *source = ausculta_data_path ("profiles/default.ini");
+  g_autoptr(GKeyFile) keys = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (g_get_user_data_dir (), "short.ini", NULL);
+
+  g_key_file_load_from_file (keys, source, G_KEY_FILE_KEEP_COMMENTS, &error);
+  g_assert_no_error (error);
+  g_key_file_set_double (keys, "run down", "duration", 1.0);
+  g_key_file_set_double (keys, "run up", "duration", 1.0);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  g_key_file_save_to_file (keys, path, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+add_users (void)
+{
+  g_autoptr(AuscultaArchive) archive = NULL;
+  g_autoptr(GError) error = NULL;
+
+  archive = ausculta_archive_open_default (&error);
+  g_assert_no_error (error);
+  ausculta_archive_add_user (archive, NULL, "alice", "Alice Admin", AUSCULTA_ROLE_ADMIN,
+                             "correct horse battery", "1234", &error);
+  g_assert_no_error (error);
+  ausculta_archive_add_user (archive, "alice", "bob", "Bob Inspector", AUSCULTA_ROLE_INSPECTOR,
+                             "bob's long password", "4321", &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_inspect (void)
+{
+  AuscultaMainWindow *window;
+  GtkWidget *page;
+  AuscultaMeasurement *measurement;
+  g_autoptr(AuscultaArchive) archive = NULL;
+  g_autoptr(AuscultaMeasurement) archived = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *profile = write_short_profile ();
+
+  /* Isolated folders exist inside a test case only. */
+  g_setenv ("AUSCULTA_PROFILE", profile, TRUE);
+  add_users ();
+  g_application_activate (G_APPLICATION (the_app));
+  window = AUSCULTA_MAIN_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (the_app)));
+  page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), AUSCULTA_TYPE_MAIN_WINDOW,
+                                                    "inspect_page"));
+  ausculta_test_wait_ms (300);
+
+  /* Users exist: nobody may start before logging in. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (page, "login_stack"))), ==, "login");
+  g_assert_false (gtk_widget_get_sensitive (child (page, "start_button")));
+
+  log_in (page, "bob", "0000");
+  g_assert_true (gtk_widget_get_visible (child (page, "login_error_label")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (page, "login_stack"))), ==, "login");
+  g_assert_null (ausculta_inspect_page_get_operator (AUSCULTA_INSPECT_PAGE (page)));
+
+  log_in (page, "bob", "4321");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (page, "login_stack"))), ==, "user");
+  g_assert_cmpstr (ausculta_inspect_page_get_operator (AUSCULTA_INSPECT_PAGE (page)), ==, "bob");
+  g_assert_true (gtk_widget_get_sensitive (child (page, "start_button")));
+  /* Ready for the scanner. */
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == child (page, "serial_entry")
+                 || gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (window)),
+                                            child (page, "serial_entry")));
+
+  /* A scanner types the serial and Enter. */
+  gtk_editable_set_text (GTK_EDITABLE (child (page, "serial_entry")), "SN-0001");
+  g_signal_emit_by_name (child (page, "serial_entry"), "activate");
+  g_assert_cmpint (ausculta_verdict_banner_get_state (AUSCULTA_VERDICT_BANNER (child (page, "banner"))),
+                   ==, AUSCULTA_BANNER_RUNNING);
+  g_assert_true (wait_until (cycle_over, page, 90));
+
+  /* No model is shipped yet: measured, archived, without a verdict. */
+  g_assert_cmpint (ausculta_verdict_banner_get_state (AUSCULTA_VERDICT_BANNER (child (page, "banner"))),
+                   ==, AUSCULTA_BANNER_UNDECIDED);
+  g_assert_cmpuint (ausculta_inspect_page_get_count (AUSCULTA_INSPECT_PAGE (page), AUSCULTA_VERDICT_NONE), ==, 1);
+  g_assert_cmpuint (ausculta_live_view_get_n_spectra (AUSCULTA_LIVE_VIEW (child (page, "first_view"))), >, 0);
+  g_assert_cmpuint (ausculta_live_view_get_n_spectra (AUSCULTA_LIVE_VIEW (child (page, "second_view"))), >, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "serial_entry"))), ==, "");
+
+  measurement = ausculta_inspection_get_measurement (ausculta_inspect_page_get_inspection (AUSCULTA_INSPECT_PAGE (page)));
+  g_assert_nonnull (measurement);
+  archive = ausculta_archive_open_default (&error);
+  g_assert_no_error (error);
+  archived = ausculta_archive_load_measurement (archive, measurement->id, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (archived->serial, ==, "SN-0001");
+  g_assert_cmpstr (archived->operator_name, ==, "bob");
+
+  ausculta_test_wait_ms (300);
+  shot = ausculta_test_render (GTK_WIDGET (window));
+  ausculta_test_save_shot (shot, "inspect-after-run-light");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  ausculta_test_wait_ms (300);
+  g_clear_object (&shot);
+  shot = ausculta_test_render (GTK_WIDGET (window));
+  ausculta_test_save_shot (shot, "inspect-after-run-dark");
+
+  /* Switching user needs the PIN again. */
+  gtk_widget_activate_action (page, "inspect.switch-user", NULL);
+  g_assert_null (ausculta_inspect_page_get_operator (AUSCULTA_INSPECT_PAGE (page)));
+  g_assert_false (gtk_widget_get_sensitive (child (page, "start_button")));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_setenv ("XDG_DATA_DIRS", "/usr/local/share:/usr/share", TRUE);
+  g_unsetenv ("AUSCULTA_ARCHIVE");
+  g_unsetenv ("AUSCULTA_SOURCE");
+  ausculta_app_init_i18n ();
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+  /* Without a window manager the window is never active: a blinking
+   * cursor then warns that it lost its focus-out event. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  the_app = ausculta_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, NULL));
+
+  g_test_add_func ("/ausculta/gui/inspect/login-scan-run", test_inspect);
+
+  status = g_test_run ();
+  g_clear_object (&the_app);
+  return status;
+}
