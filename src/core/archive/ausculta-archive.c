@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 
 #include "ausculta-archive-private.h"
 #include "ausculta-data-paths.h"
@@ -60,9 +62,30 @@ ausculta_archive_init (AuscultaArchive *self)
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, close_connection);
 }
 
+/* Whether a failed write is for want of room: SQLite does not keep the
+ * errno of a write that hit the file-size limit (EFBIG), so look at the
+ * free space and the limit ourselves. */
+static gboolean
+out_of_room (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  struct statvfs fs;
+  struct rlimit limit;
+  GStatBuf st;
+
+  if (statvfs (folder, &fs) == 0 && (guint64) fs.f_bavail * fs.f_frsize < 1024 * 1024)
+    return TRUE;
+  if (getrlimit (RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return FALSE;
+  return (g_stat (path, &st) == 0 && (rlim_t) st.st_size + 65536 >= limit.rlim_cur)
+         || (g_stat (wal, &st) == 0 && (rlim_t) st.st_size + 65536 >= limit.rlim_cur);
+}
+
 static AuscultaArchiveError
-error_code_for (sqlite3 *db,
-                int      rc)
+error_code_for (AuscultaArchive *self,
+                sqlite3         *db,
+                int              rc)
 {
   int sys_errno = db != NULL ? sqlite3_system_errno (db) : 0;
 
@@ -72,6 +95,7 @@ error_code_for (sqlite3 *db,
       return AUSCULTA_ARCHIVE_ERROR_DISK_FULL;
     case SQLITE_IOERR:
       return sys_errno == ENOSPC || sys_errno == EFBIG || sys_errno == EDQUOT
+             || out_of_room (self->path)
              ? AUSCULTA_ARCHIVE_ERROR_DISK_FULL : AUSCULTA_ARCHIVE_ERROR_FAILED;
     case SQLITE_READONLY:
       return AUSCULTA_ARCHIVE_ERROR_READ_ONLY;
@@ -102,7 +126,7 @@ ausculta_archive_fail (AuscultaArchive *self,
                        GError         **error,
                        const char      *what)
 {
-  AuscultaArchiveError code = error_code_for (db, rc);
+  AuscultaArchiveError code = error_code_for (self, db, rc);
   const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
   const char *hint = "";
 
@@ -219,6 +243,15 @@ ausculta_archive_column_text (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
+static void
+set_not_an_archive (AuscultaArchive *self,
+                    GError         **error)
+{
+  g_set_error (error, AUSCULTA_ARCHIVE_ERROR, AUSCULTA_ARCHIVE_ERROR_NOT_ARCHIVE,
+               "%s is not an Ausculta archive (not an SQLite database); "
+               "give the path of an archive or of a new file", self->path);
+}
+
 static sqlite3 *
 open_connection (AuscultaArchive *self,
                  gboolean         create,
@@ -240,9 +273,12 @@ open_connection (AuscultaArchive *self,
   /* FULL: a committed inspection survives a power cut, not only a crash. */
   rc = sqlite3_exec (db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
                      NULL, NULL, NULL);
+  if ((rc & 0xFF) == SQLITE_NOTADB)
+    set_not_an_archive (self, error);
+  else if (rc != SQLITE_OK)
+    ausculta_archive_fail (self, db, rc, error, "cannot configure the connection");
   if (rc != SQLITE_OK)
     {
-      ausculta_archive_fail (self, db, rc, error, "cannot configure the connection");
       sqlite3_close_v2 (db);
       return NULL;
     }
@@ -296,9 +332,7 @@ read_pragma_int (AuscultaArchive *self,
     return TRUE;
   if ((rc & 0xFF) == SQLITE_NOTADB)
     {
-      g_set_error (error, AUSCULTA_ARCHIVE_ERROR, AUSCULTA_ARCHIVE_ERROR_NOT_ARCHIVE,
-                   "%s is not an Ausculta archive (not an SQLite database); "
-                   "give the path of an archive or of a new file", self->path);
+      set_not_an_archive (self, error);
       return FALSE;
     }
   return ausculta_archive_fail (self, db, rc, error, "cannot read the archive header");
