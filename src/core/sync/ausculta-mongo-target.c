@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <mongoc/mongoc.h>
+#include <string.h>
 
 #include "ausculta-mongo-target.h"
 #include "ausculta-sync-error.h"
@@ -13,7 +14,9 @@
 #define MONGO_CODE_AUTHENTICATION_FAILED 18
 
 struct _AuscultaMongoTarget {
+  mongoc_uri_t         *uri;
   mongoc_client_pool_t *pool;
+  gboolean              stale;         /* the pool saw the server go away */
   char                 *database;
   char                 *collection;
   char                 *description;   /* hosts/db.collection, never the password */
@@ -69,6 +72,35 @@ describe_uri (const mongoc_uri_t *uri,
   return g_string_free (text, FALSE);
 }
 
+static gboolean
+open_pool (AuscultaMongoTarget *target,
+           GError             **error)
+{
+  g_clear_pointer (&target->pool, mongoc_client_pool_destroy);
+  target->stale = FALSE;
+  target->pool = mongoc_client_pool_new (target->uri);
+  if (target->pool == NULL)
+    {
+      g_set_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_CONFIG,
+                   "MongoDB URI options are not usable (TLS or auth settings?) for %s",
+                   target->description);
+      return FALSE;
+    }
+  mongoc_client_pool_set_error_api (target->pool, MONGOC_ERROR_API_VERSION_2);
+  mongoc_client_pool_set_appname (target->pool, "ausculta");
+  return TRUE;
+}
+
+/* After the server went away, a pool keeps its "unreachable" view until
+ * its next heartbeat (10 s); a fresh pool sees a server that came back at
+ * once, so the first attempt after a backoff is a real one. */
+static gboolean
+refresh_pool (AuscultaMongoTarget *target,
+              GError             **error)
+{
+  return !target->stale || open_pool (target, error);
+}
+
 /**
  * ausculta_mongo_target_new:
  * @uri: a MongoDB URI without the password; TLS and auth options pass through
@@ -108,17 +140,9 @@ ausculta_mongo_target_new (const char *uri,
   target->database = g_strdup (database);
   target->collection = g_strdup (collection);
   target->description = describe_uri (parsed, database, collection);
-  target->pool = mongoc_client_pool_new (parsed);
-  mongoc_uri_destroy (parsed);
-  if (target->pool == NULL)
-    {
-      g_set_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_CONFIG,
-                   "MongoDB URI options are not usable (TLS or auth settings?) for %s",
-                   target->description);
-      return NULL;
-    }
-  mongoc_client_pool_set_error_api (target->pool, MONGOC_ERROR_API_VERSION_2);
-  mongoc_client_pool_set_appname (target->pool, "ausculta");
+  target->uri = parsed;
+  if (!open_pool (target, error))
+    return NULL;
   return g_steal_pointer (&target);
 }
 
@@ -128,6 +152,7 @@ ausculta_mongo_target_free (AuscultaMongoTarget *target)
   if (target == NULL)
     return;
   g_clear_pointer (&target->pool, mongoc_client_pool_destroy);
+  g_clear_pointer (&target->uri, mongoc_uri_destroy);
   g_free (target->database);
   g_free (target->collection);
   g_free (target->description);
@@ -152,6 +177,11 @@ classify (const bson_error_t *bson_error)
       || bson_error->code == MONGO_CODE_AUTHENTICATION_FAILED)
     return bson_error->domain == MONGOC_ERROR_SERVER ? AUSCULTA_SYNC_ERROR_AUTH
                                                      : AUSCULTA_SYNC_ERROR_SERVER;
+  /* A pool that failed to authenticate reports it as a server selection
+   * failure, with the reason in the text only. */
+  if (bson_error->domain == MONGOC_ERROR_SERVER_SELECTION
+      && strstr (bson_error->message, "Authentication failed") != NULL)
+    return AUSCULTA_SYNC_ERROR_AUTH;
   if (bson_error->domain == MONGOC_ERROR_SERVER_SELECTION
       || bson_error->domain == MONGOC_ERROR_STREAM)
     return AUSCULTA_SYNC_ERROR_OFFLINE;
@@ -166,6 +196,8 @@ set_error_from_bson (GError            **error,
 {
   AuscultaSyncError code = classify (bson_error);
 
+  if (code == AUSCULTA_SYNC_ERROR_OFFLINE || code == AUSCULTA_SYNC_ERROR_AUTH)
+    target->stale = TRUE;
   g_set_error (error, AUSCULTA_SYNC_ERROR, code, "MongoDB %s: %s failed: %s%s",
                target->description, doing, bson_error->message,
                code == AUSCULTA_SYNC_ERROR_AUTH ? " (check the user name and password)" : "");
@@ -179,12 +211,16 @@ run_command (AuscultaMongoTarget *target,
              const char          *doing,
              GError             **error)
 {
-  mongoc_client_t *client = mongoc_client_pool_pop (target->pool);
-  mongoc_database_t *database = mongoc_client_get_database (client, target->database);
+  mongoc_client_t *client;
+  mongoc_database_t *database;
   bson_error_t bson_error;
   bson_t reply;
   gboolean ok;
 
+  if (!refresh_pool (target, error))
+    return FALSE;
+  client = mongoc_client_pool_pop (target->pool);
+  database = mongoc_client_get_database (client, target->database);
   if (write)
     ok = mongoc_database_write_command_with_opts (database, command, NULL, &reply, &bson_error);
   else
@@ -322,7 +358,7 @@ ausculta_mongo_target_upsert (AuscultaMongoTarget *target,
   g_return_val_if_fail (target != NULL && rejections != NULL, FALSE);
   if (n_documents == 0)
     return TRUE;
-  if (!ausculta_mongo_target_ensure_indexes (target, error))
+  if (!ausculta_mongo_target_ensure_indexes (target, error) || !refresh_pool (target, error))
     return FALSE;
 
   client = mongoc_client_pool_pop (target->pool);

@@ -20,6 +20,8 @@ typedef enum {
   AUSCULTA_SYNC_ERROR_REJECTED,     /* the server refuses this item (4xx) */
   AUSCULTA_SYNC_ERROR_UNSUPPORTED,  /* endpoint missing (MLflow registry 404) */
   AUSCULTA_SYNC_ERROR_INTEGRITY,    /* downloaded bytes fail their hash or format */
+  AUSCULTA_SYNC_ERROR_NOT_FOUND,    /* the server has no such resource (JSON 404) */
+  AUSCULTA_SYNC_ERROR_EXISTS,       /* the server already has it (MLflow RESOURCE_ALREADY_EXISTS) */
 } AuscultaSyncError;
 
 GQuark   ausculta_sync_error_quark        (void);

@@ -212,9 +212,12 @@ record_failure (AuscultaSyncWorker *self,
                                          g_rand_double (self->rand));
   self->next_attempt_us = now_us + delay;
   next = date_time_from_us (self->next_attempt_us);
-  for (guint i = 0; items != NULL && i < items->len; i++)
+  /* Only the oldest row carries the attempt: the target-wide next attempt
+   * (kept in the archive) holds back the rest, and a 500-row batch costs
+   * one write per failure, not 500. */
+  if (items != NULL && items->len > 0)
     {
-      const AuscultaOutboxItem *item = g_ptr_array_index (items, i);
+      const AuscultaOutboxItem *item = g_ptr_array_index (items, 0);
       g_autoptr(GError) error = NULL;
 
       if (!ausculta_outbox_defer (self->archive, item->id, failure->message, next, &error))
