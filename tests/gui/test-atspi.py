@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The app as a user drives it, through the accessibility tree (AT-SPI):
+log in with a PIN, type a serial into the Serial number field, press
+Start, wait for the verdict banner, read the shift counters. The users
+are made with ausculta-cli, as an administrator would. Runs the real executable on the
+simulated bench with a fresh archive and one-second runs.
+
+Needs a display and a session bus (xvfb-run outside dbus-run-session), and
+GTK_A11Y must not be "none" for the app: it is removed from its
+environment here."""
+import configparser, os, shutil, subprocess, sys, tempfile, time
+
+def tap(ok, n, name, note=''):
+    print('%s %d %s%s' % ('ok' if ok else 'not ok', n, name, (' # ' + note) if note else ''))
+
+if not os.environ.get('DISPLAY') or not os.environ.get('DBUS_SESSION_BUS_ADDRESS'):
+    print('1..0 # SKIP needs a display and a session bus')
+    sys.exit(0)
+try:
+    import pyatspi
+except ImportError:
+    print('1..0 # SKIP python3-pyatspi is not installed')
+    sys.exit(0)
+
+app_path, data_dir = sys.argv[1], sys.argv[2]
+work = tempfile.mkdtemp(prefix='ausculta-atspi-')
+profile = configparser.ConfigParser(interpolation=None, strict=False)
+profile.optionxform = str
+profile.read(os.path.join(data_dir, 'profiles', 'default.ini'), encoding='utf-8')
+profile['run down']['duration'] = '1'
+profile['run up']['duration'] = '1'
+short = os.path.join(work, 'short.ini')
+with open(short, 'w', encoding='utf-8') as f:
+    profile.write(f)
+
+env = dict(os.environ)
+env.pop('GTK_A11Y', None)
+env.update(XDG_DATA_HOME=os.path.join(work, 'data'), XDG_CONFIG_HOME=os.path.join(work, 'config'),
+           XDG_CACHE_HOME=os.path.join(work, 'cache'), AUSCULTA_PROFILE=short,
+           AUSCULTA_SOURCE='simulator', LANGUAGE='en', LANG='C.UTF-8')
+env.pop('AUSCULTA_ARCHIVE', None)
+archive = os.path.join(work, 'data', 'ausculta', 'archive.sqlite')
+cli = os.environ['AUSCULTA_CLI']
+for args, secrets in ((['add', 'alice', '--role', 'admin', '--pin'], 'alice pw 123\n1234\n'),
+                      (['add', 'bob', '--role', 'inspector', '--pin', '--as', 'alice',
+                        '--full-name', 'Bob Inspector'], 'alice pw 123\nbob pw 456\n4321\n')):
+    subprocess.run([cli, 'users'] + args + ['--archive', archive], input=secrets, text=True,
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+app = subprocess.Popen([app_path], env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr)
+
+def wait_for(fn, timeout=30.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            r = fn()
+        except Exception:
+            r = None
+        if r is not None:
+            return r
+        time.sleep(0.2)
+    return None
+
+def find_app():
+    desktop = pyatspi.Registry.getDesktop(0)
+    for i in range(desktop.childCount):
+        a = desktop.getChildAtIndex(i)
+        if a is not None and a.name == 'ausculta':
+            return a
+
+def find(root, role, name):
+    # GTK 4.8 names a button with a mnemonic "_Start Start".
+    return pyatspi.findDescendant(root, lambda a: a is not None and a.getRoleName() == role
+                                  and (a.name == name or a.name.endswith(' ' + name)))
+
+print('1..5')
+status = 0
+try:
+    root = wait_for(find_app)
+    tap(root is not None, 1, '/ausculta/gui/atspi/app-appears')
+    if root is None:
+        raise SystemExit(1)
+    user = wait_for(lambda: find(root, 'text', 'User'))
+    secret = wait_for(lambda: find(root, 'password text', 'PIN or password'))
+    login = wait_for(lambda: find(root, 'push button', 'Log In'))
+    if user is not None and secret is not None and login is not None:
+        user.queryEditableText().setTextContents('bob')
+        secret.queryEditableText().setTextContents('4321')
+        time.sleep(0.4)
+        login.queryAction().doAction(0)
+    who = wait_for(lambda: find(root, 'label', 'Bob Inspector (inspector)'), 30)
+    tap(who is not None, 2, '/ausculta/gui/atspi/login')
+    if who is None:
+        raise SystemExit(1)
+    entry = wait_for(lambda: find(root, 'text', 'Serial number'))
+    start = wait_for(lambda: find(root, 'push button', 'Start'))
+    stop = wait_for(lambda: find(root, 'push button', 'Stop'))
+    ok = entry is not None and start is not None and stop is not None
+    ok = ok and not stop.getState().contains(pyatspi.STATE_SENSITIVE)
+    tap(ok, 3, '/ausculta/gui/atspi/serial-and-start')
+    if not ok:
+        raise SystemExit(1)
+    entry.queryEditableText().setTextContents('SN-ATSPI-1')
+    time.sleep(0.4)
+    start.queryAction().doAction(0)
+    # While the motor runs, Stop is the button that can be pressed.
+    running = wait_for(lambda: True if stop.getState().contains(pyatspi.STATE_SENSITIVE)
+                       else None, 10)
+    tap(running is not None, 4, '/ausculta/gui/atspi/measuring')
+    verdict = wait_for(lambda: find(root, 'label', 'No Verdict') or find(root, 'label', 'OK')
+                       or find(root, 'label', 'NOK') or find(root, 'label', 'REPEAT'), 90)
+    counters = wait_for(lambda: pyatspi.findDescendant(root, lambda a: a is not None
+                        and a.getRoleName() == 'label' and a.name.startswith('OK ')), 5)
+    done = verdict is not None and counters is not None
+    tap(done, 5, '/ausculta/gui/atspi/verdict-shown',
+        '%s; %s' % (verdict.name if verdict else 'no verdict', counters.name if counters else ''))
+    status = 0 if (running is not None and done) else 1
+except SystemExit as e:
+    status = e.code or 1
+finally:
+    app.terminate()
+    try:
+        app.wait(10)
+    except subprocess.TimeoutExpired:
+        app.kill()
+    shutil.rmtree(work, ignore_errors=True)
+sys.exit(status)
