@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-test-plots"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "ausculta-application.h"
+#include "ausculta-bands-view.h"
+#include "ausculta-gui-test.h"
+#include "ausculta-plot.h"
+#include "ausculta-spectrogram-view.h"
+#include "ausculta-spectrum-view.h"
+#include "ausculta-verdict-banner.h"
+#include "ausculta-waveform-view.h"
+
+/* The plot widgets and the verdict banner, each alone in a window, checked
+ * by what they show: the readout under the cursor, the red of a band
+ * outside its reference, the colour and size of a verdict. */
+
+static GtkWindow *
+show_in_window (GtkWidget *widget,
+                int        width,
+                int        height)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_set_child (window, widget);
+  gtk_window_present (window);
+  ausculta_test_wait_ms (300);
+  return window;
+}
+
+static void
+test_reduce_columns (void)
+{
+  const double x[] = { 0.2, 0.7, 1.5, 1.9, 2.1, 5.0, -1.0, 2.5 };
+  const double v[] = { 3.0, -1.0, 7.0, 8.0, NAN, 1.0, 100.0, 4.0 };
+  AuscultaColumnRange columns[4];
+
+  g_assert_cmpuint (ausculta_plot_reduce_columns (x, v, G_N_ELEMENTS (x), columns, 4), ==, 3);
+  g_assert_true (columns[0].filled);
+  g_assert_cmpfloat (columns[0].min, ==, -1.0);
+  g_assert_cmpfloat (columns[0].max, ==, 3.0);
+  g_assert_cmpfloat (columns[1].min, ==, 7.0);
+  g_assert_cmpfloat (columns[1].max, ==, 8.0);
+  /* NaN is skipped, not drawn. */
+  g_assert_cmpfloat (columns[2].min, ==, 4.0);
+  g_assert_cmpfloat (columns[2].max, ==, 4.0);
+  /* Out of range on both sides: ignored. */
+  g_assert_false (columns[3].filled);
+}
+
+static double *
+spectrum_with_peak (gsize n, double floor_db, double peak_hz, double peak_db)
+{
+  double *levels = g_new (double, n);
+
+  for (gsize i = 0; i < n; i++)
+    levels[i] = floor_db;
+  if (peak_hz > 0)
+    levels[(gsize) peak_hz] = peak_db;
+  return levels;
+}
+
+static void
+test_spectrum_readout (void)
+{
+  GtkWidget *view = ausculta_spectrum_view_new ();
+  GtkWindow *window = show_in_window (view, 640, 320);
+  g_autofree double *peaked = spectrum_with_peak (24001, 20.0, 1000.0, 80.0);
+  g_autofree double *flat = spectrum_with_peak (24001, 20.0, 0, 0);
+  g_autoptr(GdkTexture) shot = NULL;
+  double frequency, level;
+  int found_x = -1;
+
+  ausculta_spectrum_view_set_spectrum (AUSCULTA_SPECTRUM_VIEW (view), peaked, 24001, 1.0);
+  g_assert_false (ausculta_spectrum_view_get_readout (AUSCULTA_SPECTRUM_VIEW (view), &frequency, &level));
+  /* Sweep the cursor: one position reads the 1 kHz line at 80 dB, and the
+   * neighbouring pixels snap to it too. */
+  for (int x = 0; x < gtk_widget_get_width (view) && found_x < 0; x++)
+    {
+      ausculta_spectrum_view_set_cursor (AUSCULTA_SPECTRUM_VIEW (view), x);
+      if (ausculta_spectrum_view_get_readout (AUSCULTA_SPECTRUM_VIEW (view), &frequency, &level)
+          && frequency == 1000.0)
+        found_x = x;
+    }
+  g_assert_cmpint (found_x, >, 0);
+  g_assert_cmpfloat (level, ==, 80.0);
+  ausculta_spectrum_view_set_cursor (AUSCULTA_SPECTRUM_VIEW (view), found_x + 2);
+  g_assert_true (ausculta_spectrum_view_get_readout (AUSCULTA_SPECTRUM_VIEW (view), &frequency, &level));
+  g_assert_cmpfloat (frequency, ==, 1000.0);
+  {
+    g_autofree char *text = ausculta_spectrum_view_dup_readout_text (AUSCULTA_SPECTRUM_VIEW (view));
+
+    g_assert_cmpstr (text, ==, "1 kHz  80.0 dB");
+  }
+
+  /* The line goes away; its peak hold (orange) stays, the live trace reads the floor. */
+  ausculta_spectrum_view_set_spectrum (AUSCULTA_SPECTRUM_VIEW (view), flat, 24001, 1.0);
+  ausculta_spectrum_view_set_cursor (AUSCULTA_SPECTRUM_VIEW (view), found_x);
+  g_assert_true (ausculta_spectrum_view_get_readout (AUSCULTA_SPECTRUM_VIEW (view), &frequency, &level));
+  g_assert_cmpfloat (level, ==, 20.0);
+  ausculta_test_wait_ms (100);
+  shot = ausculta_test_render (GTK_WIDGET (window));
+  ausculta_test_save_shot (shot, "plot-spectrum");
+  g_assert_cmpuint (ausculta_test_count_pixels (shot, 0xff7800, 40), >, 10);
+  g_assert_cmpuint (ausculta_test_count_pixels (shot, 0x3584e4, 40), >, 100);
+  gtk_window_destroy (window);
+}
+
+static void
+test_bands_violations (void)
+{
+  GtkWidget *view = ausculta_bands_view_new ();
+  GtkWindow *window = show_in_window (view, 640, 320);
+  double centres[10], levels[10], low[10], high[10];
+  g_autoptr(GdkTexture) inside = NULL;
+  g_autoptr(GdkTexture) outside = NULL;
+
+  for (int i = 0; i < 10; i++)
+    {
+      centres[i] = 100.0 * pow (2.0, i / 3.0);
+      levels[i] = 50.0;
+      low[i] = 40.0;
+      high[i] = 60.0;
+    }
+  ausculta_bands_view_set_levels (AUSCULTA_BANDS_VIEW (view), centres, levels, 10);
+  ausculta_bands_view_set_reference (AUSCULTA_BANDS_VIEW (view), low, high, 10);
+  g_assert_cmpuint (ausculta_bands_view_count_violations (AUSCULTA_BANDS_VIEW (view)), ==, 0);
+  ausculta_test_wait_ms (100);
+  inside = ausculta_test_render (GTK_WIDGET (window));
+  g_assert_cmpuint (ausculta_test_count_pixels (inside, 0xe01b24, 30), ==, 0);
+
+  levels[3] = 75.0;   /* above the band */
+  levels[7] = 20.0;   /* below it */
+  ausculta_bands_view_set_levels (AUSCULTA_BANDS_VIEW (view), centres, levels, 10);
+  g_assert_cmpuint (ausculta_bands_view_count_violations (AUSCULTA_BANDS_VIEW (view)), ==, 2);
+  ausculta_test_wait_ms (100);
+  outside = ausculta_test_render (GTK_WIDGET (window));
+  ausculta_test_save_shot (outside, "plot-bands");
+  g_assert_cmpuint (ausculta_test_count_pixels (outside, 0xe01b24, 30), >, 200);
+  gtk_window_destroy (window);
+}
+
+static void
+test_spectrogram_and_waveform (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *spectrogram = ausculta_spectrogram_view_new ();
+  GtkWidget *waveform = ausculta_waveform_view_new ();
+  GtkWindow *window;
+  g_autofree double *levels = spectrum_with_peak (24001, 10.0, 1000.0, 95.0);
+  g_autofree float *samples = g_new (float, 48000);
+  g_autoptr(GdkTexture) shot = NULL;
+
+  gtk_box_append (GTK_BOX (box), spectrogram);
+  gtk_box_append (GTK_BOX (box), waveform);
+  window = show_in_window (box, 640, 480);
+  for (int i = 0; i < 500; i++)
+    ausculta_spectrogram_view_push (AUSCULTA_SPECTROGRAM_VIEW (spectrogram), levels, 24001, 1.0);
+  /* The history keeps the last 400 spectra. */
+  g_assert_cmpuint (ausculta_spectrogram_view_get_n_columns (AUSCULTA_SPECTROGRAM_VIEW (spectrogram)), ==, 400);
+  for (int i = 0; i < 48000; i++)
+    samples[i] = 0.5f * sinf (2 * G_PI * 50 * i / 48000.0f);
+  samples[1234] = -0.9f;
+  ausculta_waveform_view_set_samples (AUSCULTA_WAVEFORM_VIEW (waveform), samples, 48000, 48000.0);
+  g_assert_cmpfloat_with_epsilon (ausculta_waveform_view_get_peak (AUSCULTA_WAVEFORM_VIEW (waveform)), 0.9, 1e-6);
+  ausculta_test_wait_ms (100);
+  shot = ausculta_test_render (GTK_WIDGET (window));
+  ausculta_test_save_shot (shot, "plot-spectrogram-waveform");
+  /* The 1 kHz line is the bright end of the colour map: a yellow row. */
+  g_assert_cmpuint (ausculta_test_count_pixels (shot, 0xfde725, 30), >, 100);
+  gtk_window_destroy (window);
+}
+
+static void
+test_verdict_banner (void)
+{
+  static const struct {
+    AuscultaBannerState state;
+    const char *text;
+    guint32 background;
+  } cases[] = {
+    { AUSCULTA_BANNER_OK, "OK", 0x26a269 },
+    { AUSCULTA_BANNER_NOK, "NOK", 0xc01c28 },
+    { AUSCULTA_BANNER_REPEAT, "REPEAT", 0xf6d32d },
+  };
+  GtkWidget *banner = ausculta_verdict_banner_new ();
+  GtkWindow *window = show_in_window (banner, 900, 140);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GdkTexture) shot = NULL;
+      g_autofree char *name = g_strdup_printf ("banner-%s", cases[i].text);
+      guint area;
+
+      ausculta_verdict_banner_show (AUSCULTA_VERDICT_BANNER (banner), cases[i].state,
+                                    "V12_vib_up 41 %", "lof-2026-11-26");
+      g_assert_cmpstr (ausculta_verdict_banner_get_text (AUSCULTA_VERDICT_BANNER (banner)), ==, cases[i].text);
+      ausculta_test_wait_ms (300);
+      shot = ausculta_test_render (banner);
+      ausculta_test_save_shot (shot, name);
+      /* Most of the banner is the verdict's colour. */
+      area = gdk_texture_get_width (shot) * gdk_texture_get_height (shot);
+      g_assert_cmpuint (ausculta_test_count_pixels (shot, cases[i].background, 8), >, area / 2);
+    }
+  /* Readable from three metres: the verdict's letters are about 7 cm at
+   * 96 dpi, i.e. taller than 60 pixels. */
+  g_assert_cmpint (gtk_widget_get_height (banner), >, 60);
+  gtk_window_destroy (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  ausculta_app_init_i18n ();
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  {
+    /* The app's stylesheet, which AdwApplication loads in the app. */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/ausculta/Ausculta/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add_func ("/ausculta/gui/plots/reduce-columns", test_reduce_columns);
+  g_test_add_func ("/ausculta/gui/plots/spectrum-readout", test_spectrum_readout);
+  g_test_add_func ("/ausculta/gui/plots/bands-violations", test_bands_violations);
+  g_test_add_func ("/ausculta/gui/plots/spectrogram-waveform", test_spectrogram_and_waveform);
+  g_test_add_func ("/ausculta/gui/plots/verdict-banner", test_verdict_banner);
+
+  return g_test_run ();
+}
