@@ -219,8 +219,6 @@ check_signal (const AuscultaSignal  *signal,
               const char            *channel,
               GError               **error)
 {
-  gsize n_bad = 0;
-
   if (signal == NULL)
     {
       g_set_error (error, AUSCULTA_FEATURE_ERROR, AUSCULTA_FEATURE_ERROR_MISSING_SIGNAL,
@@ -232,15 +230,6 @@ check_signal (const AuscultaSignal  *signal,
       g_set_error (error, AUSCULTA_FEATURE_ERROR, AUSCULTA_FEATURE_ERROR_SAMPLE_RATE,
                    "Run “%s”, channel “%s”: sample rate %g Hz is not a positive rate",
                    run, channel, signal->sample_rate);
-      return FALSE;
-    }
-  for (gsize i = 0; i < signal->n_samples; i++)
-    n_bad += !isfinite (signal->samples[i]);
-  if (n_bad > 0)
-    {
-      g_set_error (error, AUSCULTA_FEATURE_ERROR, AUSCULTA_FEATURE_ERROR_SAMPLES,
-                   "Run “%s”, channel “%s”: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
-                   " samples are NaN or infinite", run, channel, n_bad, signal->n_samples);
       return FALSE;
     }
   return TRUE;
@@ -275,51 +264,90 @@ context_for_signal (AuscultaFeatureExtractor  *extractor,
   return context;
 }
 
-/* The median of a power spectrum's levels as a PSD in dB re reference/√Hz,
- * through a 0.25 dB histogram: no sort, no allocation. */
-static double
-median_psd_db (const AuscultaProfileChannel *channel,
-               const double                 *power,
-               gsize                         n_bins,
-               double                        bin_width)
+/* TRUE when the median PSD level (dB re reference/√Hz) of a power
+ * spectrum lies outside the channel's range. The median is below `min`
+ * exactly when more than half the bins are: counting bins against the
+ * limits as powers needs no logarithm and no sort. */
+static gboolean
+noise_floor_abnormal (const AuscultaProfileChannel *channel,
+                      const double                 *power,
+                      gsize                         n_bins,
+                      double                        bin_width)
 {
-  enum { LOW = -400, HIGH = 400, STEPS = 4 * (HIGH - LOW) };
-  guint histogram[STEPS] = { 0 };
-  double reference2 = channel->reference * channel->reference;
-  gsize seen = 0;
+  double per_db = channel->reference * channel->reference * bin_width;
+  double low = per_db * pow (10.0, channel->noise_floor_min / 10.0);
+  double high = per_db * pow (10.0, channel->noise_floor_max / 10.0);
+  gsize below = 0, above = 0;
 
   for (gsize k = 1; k < n_bins; k++)
     {
-      double level = power[k] > 0.0 ? 10.0 * log10 (power[k] / bin_width / reference2) : LOW;
-      int step = (int) floor ((CLAMP (level, LOW, HIGH - 0.01) - LOW) * 4.0);
-
-      histogram[step]++;
+      below += power[k] < low;
+      above += power[k] > high;
     }
-  for (int step = 0; step < STEPS; step++)
-    {
-      seen += histogram[step];
-      if (2 * seen >= n_bins - 1)
-        return LOW + (step + 0.5) / 4.0;
-    }
-  return LOW;
+  return 2 * below > n_bins - 1 || 2 * above > n_bins - 1;
 }
 
-/* TRUE when 3 consecutive samples sit at full scale: a flattened peak. */
-static gboolean
-is_clipped (const float *samples,
-            gsize        n,
-            double       full_scale)
-{
-  double limit = 0.999 * full_scale;
-  guint run = 0;
+/* What one pass over the samples tells about the sensor. */
+typedef struct {
+  gsize    n_nonfinite;
+  double   mean;
+  double   std;
+  gboolean clipped;    /* 3 consecutive samples at full scale: a flattened peak */
+} SampleScan;
 
+static void
+scan_samples (const AuscultaProfileChannel *channel,
+              const float                  *samples,
+              gsize                         n,
+              SampleScan                   *scan)
+{
+  double limit = 0.999 * ausculta_profile_channel_full_scale (channel);
+  double sum = 0.0, sum2 = 0.0;
+  guint at_limit = 0;
+  gboolean clipped = FALSE;
+
+  memset (scan, 0, sizeof *scan);
   for (gsize i = 0; i < n; i++)
     {
-      run = fabs (samples[i]) >= limit ? run + 1 : 0;
-      if (run >= 3)
-        return TRUE;
+      double x = samples[i];
+
+      sum += x;
+      sum2 += x * x;
+      at_limit = fabs (x) >= limit ? at_limit + 1 : 0;
+      clipped |= at_limit >= 3;
     }
-  return FALSE;
+  /* A NaN or infinity anywhere makes the sums non-finite: only then count. */
+  if (!isfinite (sum2))
+    for (gsize i = 0; i < n; i++)
+      scan->n_nonfinite += !isfinite (samples[i]);
+  scan->clipped = clipped;
+  if (n > 0 && scan->n_nonfinite == 0)
+    {
+      scan->mean = sum / (double) n;
+      scan->std = sqrt (MAX (sum2 / (double) n - scan->mean * scan->mean, 0.0));
+    }
+}
+
+static guint
+health_of_scan (const AuscultaProfileChannel *channel,
+                const SampleScan             *scan,
+                gsize                         n,
+                const double                 *power,
+                gsize                         n_bins,
+                double                        bin_width)
+{
+  guint health = 0;
+
+  if (n == 0 || scan->std <= channel->dead_below)
+    health |= AUSCULTA_HEALTH_DEAD_CHANNEL;
+  if (scan->clipped)
+    health |= AUSCULTA_HEALTH_CLIPPING;
+  if (fabs (scan->mean) > channel->dc_offset_max * ausculta_profile_channel_full_scale (channel))
+    health |= AUSCULTA_HEALTH_DC_OFFSET;
+  if (power != NULL && n_bins > 1 && !(health & AUSCULTA_HEALTH_DEAD_CHANNEL)
+      && noise_floor_abnormal (channel, power, n_bins, bin_width))
+    health |= AUSCULTA_HEALTH_NOISE_FLOOR;
+  return health;
 }
 
 guint
@@ -330,35 +358,26 @@ ausculta_feature_signal_health (const AuscultaProfileChannel *channel,
                                 gsize                         n_bins,
                                 double                        bin_width)
 {
-  double full_scale = ausculta_profile_channel_full_scale (channel);
-  double sum = 0.0, sum2 = 0.0, mean, std, floor_db;
-  guint health = 0;
+  SampleScan scan;
 
   g_return_val_if_fail (channel != NULL && (samples != NULL || n == 0), 0);
 
-  if (n == 0)
-    return AUSCULTA_HEALTH_DEAD_CHANNEL;
-  for (gsize i = 0; i < n; i++)
-    {
-      sum += samples[i];
-      sum2 += (double) samples[i] * samples[i];
-    }
-  mean = sum / (double) n;
-  std = sqrt (MAX (sum2 / (double) n - mean * mean, 0.0));
+  scan_samples (channel, samples, n, &scan);
+  return health_of_scan (channel, &scan, n, power, n_bins, bin_width);
+}
 
-  if (std <= channel->dead_below)
-    health |= AUSCULTA_HEALTH_DEAD_CHANNEL;
-  if (is_clipped (samples, n, full_scale))
-    health |= AUSCULTA_HEALTH_CLIPPING;
-  if (fabs (mean) > channel->dc_offset_max * full_scale)
-    health |= AUSCULTA_HEALTH_DC_OFFSET;
-  if (power != NULL && n_bins > 1 && !(health & AUSCULTA_HEALTH_DEAD_CHANNEL))
-    {
-      floor_db = median_psd_db (channel, power, n_bins, bin_width);
-      if (floor_db < channel->noise_floor_min || floor_db > channel->noise_floor_max)
-        health |= AUSCULTA_HEALTH_NOISE_FLOOR;
-    }
-  return health;
+static gboolean
+check_finite (const SampleScan     *scan,
+              const AuscultaSignal *signal,
+              GError              **error)
+{
+  if (scan->n_nonfinite == 0)
+    return TRUE;
+  g_set_error (error, AUSCULTA_FEATURE_ERROR, AUSCULTA_FEATURE_ERROR_SAMPLES,
+               "Run “%s”, channel “%s”: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+               " samples are NaN or infinite", signal->run, signal->channel, scan->n_nonfinite,
+               signal->n_samples);
+  return FALSE;
 }
 
 /* The spectrum of every channel of one run, and their health. */
@@ -374,9 +393,13 @@ analyse_run (AuscultaFeatureExtractor  *extractor,
       AuscultaSignal *signal = (AuscultaSignal *) find_signal (measurement, run->name, channel->name);
       RateContext *context;
       ChannelSpectrum *spectrum = &extractor->spectra[c];
+      SampleScan scan;
 
       if (!check_signal (signal, run->name, channel->name, error)
           || !(context = context_for_signal (extractor, signal, error)))
+        return FALSE;
+      scan_samples (channel, signal->samples, signal->n_samples, &scan);
+      if (!check_finite (&scan, signal, error))
         return FALSE;
 
       spectrum->n_bins = context->spectrum.n_bins;
@@ -387,9 +410,8 @@ analyse_run (AuscultaFeatureExtractor  *extractor,
       ausculta_spectrum_process (&context->spectrum, signal->samples, signal->n_samples);
       ausculta_spectrum_get (&context->spectrum, AUSCULTA_SPECTRUM_POWER, (double *) spectrum->power);
 
-      signal->health |= ausculta_feature_signal_health (channel, signal->samples, signal->n_samples,
-                                                        spectrum->power, spectrum->n_bins,
-                                                        spectrum->bin_width);
+      signal->health |= health_of_scan (channel, &scan, signal->n_samples, spectrum->power,
+                                        spectrum->n_bins, spectrum->bin_width);
       if ((double) signal->n_samples < SHORT_RUN_SHARE * run->duration * signal->sample_rate)
         signal->health |= AUSCULTA_HEALTH_SHORT_RUN;
       measurement->health |= signal->health;
