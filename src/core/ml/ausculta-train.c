@@ -114,13 +114,11 @@ plan_kinds (TrainPlan *plan,
   plan->supervised = plan->kind == AUSCULTA_DETECTOR_KIND_LOGISTIC;
   if (combine != NULL && g_strcmp0 (combine, "none") != 0)
     {
-      if (!plan->supervised)
-        return parameter_error (error, "combine=%s: only detector=logistic combines with a "
-                                "detector", combine);
       if (!ausculta_detector_kind_from_string (combine, &plan->combine_kind)
-          || plan->combine_kind == AUSCULTA_DETECTOR_KIND_LOGISTIC)
-        return parameter_error (error, "combine=%s: expected none, lof, knn, mahalanobis or pca",
-                                combine);
+          || plan->combine_kind == AUSCULTA_DETECTOR_KIND_LOGISTIC
+          || plan->combine_kind == plan->kind)
+        return parameter_error (error, "combine=%s: expected none, or a detector other than "
+                                "detector= among lof, knn, mahalanobis, pca", combine);
       plan->combined = TRUE;
     }
   if (!ausculta_preprocess_kind_from_string (pre != NULL ? pre : DEFAULT_PREPROCESS, &plan->pre_kind))
@@ -153,7 +151,7 @@ train_plan_init (TrainPlan          *plan,
   plan->seed = (guint) seed;
   if (plan->combined)
     {
-      g_autofree char *name = g_strdup_printf ("logistic+%s",
+      g_autofree char *name = g_strdup_printf ("%s+%s", ausculta_detector_kind_to_string (plan->kind),
                                                ausculta_detector_kind_to_string (plan->combine_kind));
 
       g_hash_table_replace (plan->params, g_strdup ("detector"), g_steal_pointer (&name));
