@@ -142,6 +142,32 @@ test_audit_chain (void)
   g_assert_nonnull (strstr (problems, "audit log: entries after 5 to 6 deleted"));
 }
 
+static void
+test_check_orphans (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(AuscultaArchive) archive = archive_test_open_new ("orphans.sqlite", &path);
+  g_autoptr(AuscultaMeasurement) m = archive_test_measurement ("SN-1", "b", "a", 0, 1,
+                                                              AUSCULTA_VERDICT_OK, 32);
+  g_autofree char *problems = NULL;
+  g_autofree char *sql = NULL;
+
+  ausculta_archive_insert_measurement (archive, m, &error);
+  g_assert_no_error (error);
+  g_clear_object (&archive);
+
+  /* A measurement row deleted by hand, without its signals and features. */
+  sql = g_strdup_printf ("PRAGMA foreign_keys = OFF; DELETE FROM measurements WHERE id = '%s'",
+                         m->id);
+  run_sql (path, sql, SQLITE_OK);
+  problems = check_problems (path);
+  g_assert_nonnull (strstr (problems, "foreign key: row 1 of features refers to a missing "
+                                      "measurements"));
+  g_assert_nonnull (strstr (problems, "of signals refers to a missing measurements"));
+  g_assert_nonnull (strstr (problems, "outbox: row 1 refers to missing measurement"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -150,5 +176,6 @@ main (int    argc,
 
   g_test_add_func ("/ausculta/archive/users/roles", test_users_and_roles);
   g_test_add_func ("/ausculta/archive/users/audit-chain", test_audit_chain);
+  g_test_add_func ("/ausculta/archive/users/check-orphans", test_check_orphans);
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <sndfile.h>
 #include <string.h>
 
 #include "archive-test-util.h"
@@ -383,6 +384,39 @@ test_models (void)
   g_assert_cmpstr (((AuscultaOutboxItem *) items->pdata[4])->ref_id, ==, b);
 }
 
+static void
+test_export_wav (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaArchive) archive = archive_test_open_new ("wav.sqlite", NULL);
+  g_autoptr(AuscultaMeasurement) m = archive_test_measurement ("SN-W", "b", "a", 0, 1,
+                                                              AUSCULTA_VERDICT_OK, 2000);
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *folder = archive_test_path ("wav");
+  AuscultaSignal *vib_up = m->signals->pdata[1];
+  SF_INFO info = { 0 };
+  float samples[2000];
+  SNDFILE *file;
+
+  ausculta_archive_insert_measurement (archive, m, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  ausculta_archive_export_wav (archive, m->id, folder, written, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (written->len, ==, 4);
+  g_assert_true (g_str_has_suffix (written->pdata[1], "_up_vib.wav"));
+
+  file = sf_open (written->pdata[1], SFM_READ, &info);
+  g_assert_nonnull (file);
+  g_assert_cmpint (info.samplerate, ==, 51200);
+  g_assert_cmpint (info.frames, ==, 2000);
+  g_assert_cmpint (sf_read_float (file, samples, 2000), ==, 2000);
+  sf_close (file);
+  /* In calibrated units (peak 6 m/s²), as archived. */
+  for (guint i = 0; i < 2000; i++)
+    g_assert_cmpfloat_with_epsilon (samples[i], vib_up->samples[i], 6.0 / (1 << 22));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -398,5 +432,6 @@ main (int    argc,
   g_test_add_func ("/ausculta/archive/features-matrix", test_features_matrix);
   g_test_add_func ("/ausculta/archive/labels-and-roles", test_labels_and_roles);
   g_test_add_func ("/ausculta/archive/models", test_models);
+  g_test_add_func ("/ausculta/archive/export-wav", test_export_wav);
   return g_test_run ();
 }

@@ -20,6 +20,7 @@ typedef struct {
   sqlite3_stmt *feature_set_add;
   sqlite3_stmt *features;
   sqlite3_stmt *signal;
+  sqlite3_stmt *outbox;
   char        **last_names;     /* feature names of last_set */
   gint64        last_set;
 } Inserter;
@@ -34,6 +35,7 @@ inserter_clear (Inserter *ins)
   sqlite3_finalize (ins->feature_set_add);
   sqlite3_finalize (ins->features);
   sqlite3_finalize (ins->signal);
+  sqlite3_finalize (ins->outbox);
   g_strfreev (ins->last_names);
 }
 
@@ -62,7 +64,10 @@ inserter_init (Inserter        *ins,
             "INSERT INTO features (measurement, feature_set, vals) VALUES (?, ?, ?)", error))
     && (ins->signal = ausculta_archive_prepare (self, db,
             "INSERT INTO signals (measurement, run, channel, unit, sample_rate, n_samples,"
-            " scale, overruns, health, flac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error));
+            " scale, overruns, health, flac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error))
+    && (ins->outbox = ausculta_archive_prepare (self, db,
+            "INSERT INTO outbox (target, kind, ref_id, created_at, next_attempt_at)"
+            " VALUES (?1, ?2, ?3, ?4, ?4)", error));
 }
 
 static gboolean
@@ -359,8 +364,11 @@ insert_one (AuscultaArchive     *self,
   for (guint i = 0; i < m->signals->len; i++)
     if (!insert_signal (self, ins, m->signals->pdata[i], seq, keep, error))
       return FALSE;
-  return ausculta_archive_outbox_add_in (self, ins->db, AUSCULTA_OUTBOX_TARGET_MONGODB,
-                                         AUSCULTA_OUTBOX_MEASUREMENT, m->id, error);
+  sqlite3_bind_text (ins->outbox, 1, AUSCULTA_OUTBOX_TARGET_MONGODB, -1, SQLITE_STATIC);
+  sqlite3_bind_int (ins->outbox, 2, AUSCULTA_OUTBOX_MEASUREMENT);
+  sqlite3_bind_text (ins->outbox, 3, m->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (ins->outbox, 4, ausculta_archive_now_usec ());
+  return step_done (self, ins->outbox, error, "queueing for sync");
 }
 
 /* Inserts in the caller's transaction. */
@@ -405,7 +413,10 @@ ausculta_archive_insert_measurements (AuscultaArchive      *self,
       ausculta_archive_rollback (db);
       return FALSE;
     }
-  return ausculta_archive_commit (self, db, error);
+  if (!ausculta_archive_commit (self, db, error))
+    return FALSE;
+  ausculta_archive_note_inserted (self, n_measurements);
+  return TRUE;
 }
 
 gboolean

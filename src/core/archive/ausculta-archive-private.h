@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 sqlite3      *ausculta_archive_db              (AuscultaArchive  *self,
                                                 GError          **error);
+void          ausculta_archive_note_inserted   (AuscultaArchive  *self,
+                                                guint             n);
 gboolean      ausculta_archive_fail            (AuscultaArchive  *self,
                                                 sqlite3          *db,
                                                 int               rc,
