@@ -187,7 +187,7 @@ test_users_and_check (void)
   g_autofree char *archive = archive_test_path ("users.sqlite");
   g_autofree char *validation = seed ("DATASET_VALIDATION_dev.csv");
   g_auto(Run) r1 = { 0 }, r2 = { 0 }, r3 = { 0 }, r4 = { 0 }, r5 = { 0 }, r6 = { 0 },
-              r7 = { 0 }, r8 = { 0 }, r9 = { 0 }, r10 = { 0 };
+              r7 = { 0 }, r8 = { 0 }, r9 = { 0 }, r10 = { 0 }, r11 = { 0 }, r12 = { 0 };
   sqlite3 *db = NULL;
 
   cli (&r1, "rootpass\n", "users", "add", "root", "--role", "admin", "--archive", archive, NULL);
@@ -215,6 +215,11 @@ test_users_and_check (void)
   cli (&r8, NULL, "users", "list", "--archive", archive, NULL);
   g_assert_nonnull (strstr (r8.out, "insp             supervisor disabled"));
   g_assert_nonnull (strstr (r8.out, "root             admin      enabled"));
+  cli (&r11, "rootpass\nnewroot1\n", "users", "passwd", "root", "--archive", archive, NULL);
+  g_assert_cmpint (r11.status, ==, 0);
+  cli (&r12, "rootpass\n", "users", "disable", "insp", "--enable", "--as", "root", "--archive",
+       archive, NULL);
+  g_assert_cmpint (r12.status, ==, 1);   /* the old password no longer works */
 
   /* Someone edits the audit log behind the archive's back. */
   cli (&r9, NULL, "archive", "check", "--archive", archive, NULL);
