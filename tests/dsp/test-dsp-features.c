@@ -336,6 +336,56 @@ test_extract_third_octave (void)
   g_assert_cmpfloat_with_epsilon (feature (measurement, "T315_vib_down"), 0.5 / sqrt (2.0), 0.01);
 }
 
+/* A tachometer (2 pulses per revolution) gives the shaft rate even when
+ * the vibration's strongest line is something else; it has no features. */
+static void
+test_extract_tacho (void)
+{
+  g_autofree char *source = g_build_filename (g_getenv ("AUSCULTA_DATA_DIR"), "profiles", "default.ini", NULL);
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "tacho.ini", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autoptr(AuscultaProfile) profile = NULL;
+  g_autoptr(AuscultaFeatureExtractor) extractor = NULL;
+  Synthetic spec = { 51200, 5.0, { 47.0, 47.0 }, 0.0, FALSE, 0.0 };
+  g_autoptr(AuscultaMeasurement) measurement = synthetic_measurement (&spec);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (source, &contents, NULL, NULL));
+  text = g_string_new (contents);
+  g_string_replace (text, "channels=AC;vib", "channels=AC;vib;tacho", 1);
+  g_string_replace (text, "shaft-channel=vib", "shaft-channel=tacho", 1);
+  g_string_append (text, "\n[channel tacho]\nkind=tacho\nunit=V\nsensitivity=1000\ninput=2\n"
+                         "input-range=10\npulses-per-revolution=2\n");
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  profile = ausculta_profile_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ausculta_profile_get_n_features (profile), ==, 432);
+  extractor = ausculta_feature_extractor_new (profile, NULL);
+
+  for (guint r = 0; r < 2; r++)
+    {
+      gsize n = 5 * 51200;
+      AuscultaSignal *tacho = ausculta_measurement_add_signal (measurement, r ? "up" : "down", "tacho",
+                                                               "V", 51200, n);
+      AuscultaSignal *vib = g_ptr_array_index (measurement->signals, 2 * r + 1);
+
+      for (gsize i = 0; i < n; i++)
+        {
+          double t = i / 51200.0;
+
+          tacho->samples[i] = fmod (2.0 * 47.0 * t, 1.0) < 0.5 ? 5.0f : 0.0f;
+          vib->samples[i] += (float) (5.0 * sin (2.0 * G_PI * 190.0 * t));
+        }
+    }
+  g_assert_true (ausculta_feature_extractor_extract (extractor, measurement, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (measurement->health, ==, 0);
+  g_assert_cmpfloat_with_epsilon (feature (measurement, "V1_vib_down"), 2.0 / sqrt (2.0), 0.01);
+  g_assert_cmpfloat_with_epsilon (feature (measurement, "V3_vib_up"), 0.5 / sqrt (2.0), 0.01);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -351,5 +401,6 @@ main (int    argc,
   g_test_add_func ("/ausculta/features/extract-other-rate", test_extract_other_rate);
   g_test_add_func ("/ausculta/features/extract-errors", test_extract_errors);
   g_test_add_func ("/ausculta/features/extract-third-octave", test_extract_third_octave);
+  g_test_add_func ("/ausculta/features/extract-tacho", test_extract_tacho);
   return g_test_run ();
 }

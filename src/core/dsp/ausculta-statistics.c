@@ -80,3 +80,40 @@ ausculta_statistics_velocity_rms (const double *acceleration_power,
     }
   return sqrt (sum);
 }
+
+double
+ausculta_statistics_pulse_rate (const float *samples,
+                                gsize        n,
+                                double       sample_rate)
+{
+  float low = G_MAXFLOAT, high = -G_MAXFLOAT;
+  double middle, hysteresis;
+  gsize first = 0, last = 0, pulses = 0;
+  gboolean above = TRUE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      low = MIN (low, samples[i]);
+      high = MAX (high, samples[i]);
+    }
+  if (n < 2 || !(high > low))
+    return NAN;
+  middle = 0.5 * ((double) low + high);
+  hysteresis = 0.1 * ((double) high - low);
+  /* Start "above" so that a signal starting high is not a pulse. */
+  for (gsize i = 0; i < n; i++)
+    {
+      if (above && samples[i] < middle - hysteresis)
+        above = FALSE;
+      else if (!above && samples[i] > middle + hysteresis)
+        {
+          above = TRUE;
+          if (pulses++ == 0)
+            first = i;
+          last = i;
+        }
+    }
+  if (pulses < 2)
+    return NAN;
+  return (double) (pulses - 1) * sample_rate / (double) (last - first);
+}

@@ -28,4 +28,10 @@ double ausculta_statistics_velocity_rms (const double      *acceleration_power,
                                          double             f_low,
                                          double             f_high);
 
+/* Pulses per second of a tachometer signal: rising crossings of its
+ * mid-level (with 10 % hysteresis), first to last. NaN under 2 pulses. */
+double ausculta_statistics_pulse_rate   (const float       *samples,
+                                         gsize              n,
+                                         double             sample_rate);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "ausculta-bands.h"
 #include "ausculta-feature-extractor.h"
+#include "ausculta-statistics.h"
 
 #define MIN_FFT_SIZE 256
 #define MAX_FFT_SIZE 262144
@@ -26,8 +27,9 @@ typedef struct {
 
 /* One channel's spectrum within the run being extracted. */
 typedef struct {
-  const double *power;
+  const double *power;       /* NULL for a tachometer */
   const double *weights;     /* the channel's weighting, NULL when Z */
+  double        tacho_rate;  /* tachometer: revolutions per second */
   gsize         n_bins;
   double        bin_width;
 } ChannelSpectrum;
@@ -35,6 +37,7 @@ typedef struct {
 struct _AuscultaFeatureExtractor {
   AuscultaProfile  *profile;
   guint             n_channels;
+  guint             n_feature_channels;  /* all but tachometers */
   GPtrArray        *contexts;     /* RateContext* */
   double           *features;
   AuscultaBand     *bands;
@@ -161,6 +164,8 @@ ausculta_feature_extractor_new (AuscultaProfile  *profile,
   extractor = g_new0 (AuscultaFeatureExtractor, 1);
   extractor->profile = ausculta_profile_ref (profile);
   extractor->n_channels = ausculta_profile_get_n_channels (profile);
+  for (guint c = 0; c < extractor->n_channels; c++)
+    extractor->n_feature_channels += ausculta_profile_get_channel (profile, c)->kind != AUSCULTA_CHANNEL_TACHO;
   extractor->contexts = g_ptr_array_new_with_free_func (rate_context_free);
   extractor->features = g_new0 (double, MAX (ausculta_profile_get_n_features (profile), 1));
   max_bands = max_band_count (profile);
@@ -342,7 +347,9 @@ health_of_scan (const AuscultaProfileChannel *channel,
     health |= AUSCULTA_HEALTH_DEAD_CHANNEL;
   if (scan->clipped)
     health |= AUSCULTA_HEALTH_CLIPPING;
-  if (fabs (scan->mean) > channel->dc_offset_max * ausculta_profile_channel_full_scale (channel))
+  /* A tachometer's pulses have a mean by nature. */
+  if (channel->kind != AUSCULTA_CHANNEL_TACHO
+      && fabs (scan->mean) > channel->dc_offset_max * ausculta_profile_channel_full_scale (channel))
     health |= AUSCULTA_HEALTH_DC_OFFSET;
   if (power != NULL && n_bins > 1 && !(health & AUSCULTA_HEALTH_DEAD_CHANNEL)
       && noise_floor_abnormal (channel, power, n_bins, bin_width))
@@ -380,6 +387,37 @@ check_finite (const SampleScan     *scan,
   return FALSE;
 }
 
+/* A channel's spectrum, or a tachometer's rate. */
+static gboolean
+analyse_signal (AuscultaFeatureExtractor      *extractor,
+                guint                          c,
+                const AuscultaProfileChannel  *channel,
+                const AuscultaSignal          *signal,
+                GError                       **error)
+{
+  ChannelSpectrum *spectrum = &extractor->spectra[c];
+  RateContext *context;
+
+  if (channel->kind == AUSCULTA_CHANNEL_TACHO)
+    {
+      spectrum->power = NULL;
+      spectrum->tacho_rate = ausculta_statistics_pulse_rate (signal->samples, signal->n_samples,
+                                                             signal->sample_rate)
+                             / channel->pulses_per_revolution;
+      return TRUE;
+    }
+  if (!(context = context_for_signal (extractor, signal, error)))
+    return FALSE;
+  spectrum->n_bins = context->spectrum.n_bins;
+  spectrum->bin_width = ausculta_spectrum_bin_width (&context->spectrum);
+  spectrum->power = context->power + c * spectrum->n_bins;
+  spectrum->weights = context->weights[c];
+  ausculta_spectrum_reset (&context->spectrum);
+  ausculta_spectrum_process (&context->spectrum, signal->samples, signal->n_samples);
+  ausculta_spectrum_get (&context->spectrum, AUSCULTA_SPECTRUM_POWER, (double *) spectrum->power);
+  return TRUE;
+}
+
 /* The spectrum of every channel of one run, and their health. */
 static gboolean
 analyse_run (AuscultaFeatureExtractor  *extractor,
@@ -391,24 +429,15 @@ analyse_run (AuscultaFeatureExtractor  *extractor,
     {
       const AuscultaProfileChannel *channel = ausculta_profile_get_channel (extractor->profile, c);
       AuscultaSignal *signal = (AuscultaSignal *) find_signal (measurement, run->name, channel->name);
-      RateContext *context;
-      ChannelSpectrum *spectrum = &extractor->spectra[c];
+      const ChannelSpectrum *spectrum = &extractor->spectra[c];
       SampleScan scan;
 
-      if (!check_signal (signal, run->name, channel->name, error)
-          || !(context = context_for_signal (extractor, signal, error)))
+      if (!check_signal (signal, run->name, channel->name, error))
         return FALSE;
       scan_samples (channel, signal->samples, signal->n_samples, &scan);
-      if (!check_finite (&scan, signal, error))
+      if (!check_finite (&scan, signal, error)
+          || !analyse_signal (extractor, c, channel, signal, error))
         return FALSE;
-
-      spectrum->n_bins = context->spectrum.n_bins;
-      spectrum->bin_width = ausculta_spectrum_bin_width (&context->spectrum);
-      spectrum->power = context->power + c * spectrum->n_bins;
-      spectrum->weights = context->weights[c];
-      ausculta_spectrum_reset (&context->spectrum);
-      ausculta_spectrum_process (&context->spectrum, signal->samples, signal->n_samples);
-      ausculta_spectrum_get (&context->spectrum, AUSCULTA_SPECTRUM_POWER, (double *) spectrum->power);
 
       signal->health |= health_of_scan (channel, &scan, signal->n_samples, spectrum->power,
                                         spectrum->n_bins, spectrum->bin_width);
@@ -431,6 +460,8 @@ shaft_rate (AuscultaFeatureExtractor     *extractor,
     if (g_str_equal (ausculta_profile_get_channel (extractor->profile, c)->name, set->shaft_channel))
       spectrum = &extractor->spectra[c];
   g_assert (spectrum != NULL);
+  if (spectrum->power == NULL)
+    return spectrum->tacho_rate;
   return ausculta_bands_strongest_line (spectrum->power, spectrum->n_bins, spectrum->bin_width,
                                         set->shaft_low, set->shaft_high);
 }
@@ -462,13 +493,15 @@ fill_bands (AuscultaFeatureExtractor     *extractor,
     }
 }
 
-/* Band levels of one set for every channel, at features[base + b·n_channels + c]. */
+/* Band levels of one set for every channel but tachometers, at
+ * features[b·n_feature_channels + channel's rank]. */
 static void
 band_set_levels (AuscultaFeatureExtractor     *extractor,
                  const AuscultaProfileBandSet *set,
                  double                       *features)
 {
   gboolean have_bands = fill_bands (extractor, set);
+  guint rank = 0;
 
   for (guint c = 0; c < extractor->n_channels; c++)
     {
@@ -477,6 +510,8 @@ band_set_levels (AuscultaFeatureExtractor     *extractor,
       double *level = extractor->band_power;
       const double *weights = set->kind == AUSCULTA_BAND_SET_FRACTIONAL_OCTAVE ? spectrum->weights : NULL;
 
+      if (channel->kind == AUSCULTA_CHANNEL_TACHO)
+        continue;
       if (have_bands)
         ausculta_bands_sum_power (extractor->bands, set->count, spectrum->power, weights,
                                   spectrum->n_bins, spectrum->bin_width, level);
@@ -490,7 +525,8 @@ band_set_levels (AuscultaFeatureExtractor     *extractor,
       if (have_bands && channel->scale == AUSCULTA_LEVEL_DB)
         ausculta_spectrum_to_db (level, set->count, TRUE, channel->reference);
       for (guint b = 0; b < set->count; b++)
-        features[b * extractor->n_channels + c] = level[b];
+        features[b * extractor->n_feature_channels + rank] = level[b];
+      rank++;
     }
 }
 
@@ -527,7 +563,7 @@ ausculta_feature_extractor_extract (AuscultaFeatureExtractor  *extractor,
           const AuscultaProfileBandSet *set = ausculta_profile_get_band_set (profile, s);
 
           band_set_levels (extractor, set, features);
-          features += set->count * extractor->n_channels;
+          features += set->count * extractor->n_feature_channels;
         }
     }
   g_assert (features == extractor->features + ausculta_profile_get_n_features (profile));

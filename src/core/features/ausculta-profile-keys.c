@@ -9,7 +9,7 @@
 #include "ausculta-profile-keys.h"
 
 char *
-ausculta_profile_keys_string (const Source *source,
+ausculta_keys_string (const Source *source,
              const char   *group,
              const char   *key,
              const char   *fallback,
@@ -37,7 +37,7 @@ ausculta_profile_keys_string (const Source *source,
 
 /* A number in [min, max]; `fallback` NaN makes the key required. */
 gboolean
-ausculta_profile_keys_double (const Source *source,
+ausculta_keys_double (const Source *source,
              const char   *group,
              const char   *key,
              double        fallback,
@@ -46,7 +46,7 @@ ausculta_profile_keys_double (const Source *source,
              double       *value,
              GError      **error)
 {
-  g_autofree char *text = ausculta_profile_keys_string (source, group, key, isnan (fallback) ? NULL : "", error);
+  g_autofree char *text = ausculta_keys_string (source, group, key, isnan (fallback) ? NULL : "", error);
   char *end = NULL;
 
   if (text == NULL)
@@ -68,7 +68,7 @@ ausculta_profile_keys_double (const Source *source,
 }
 
 gboolean
-ausculta_profile_keys_uint (const Source *source,
+ausculta_keys_uint (const Source *source,
            const char   *group,
            const char   *key,
            double        fallback,
@@ -79,7 +79,7 @@ ausculta_profile_keys_uint (const Source *source,
 {
   double number;
 
-  if (!ausculta_profile_keys_double (source, group, key, fallback, min, max, &number, error))
+  if (!ausculta_keys_double (source, group, key, fallback, min, max, &number, error))
     return FALSE;
   if (number != floor (number))
     {
@@ -93,7 +93,7 @@ ausculta_profile_keys_uint (const Source *source,
 
 /* Two numbers "low;high" with low < high. */
 gboolean
-ausculta_profile_keys_range (const Source *source,
+ausculta_keys_range (const Source *source,
             const char   *group,
             const char   *key,
             const char   *fallback,
@@ -101,7 +101,7 @@ ausculta_profile_keys_range (const Source *source,
             double       *high,
             GError      **error)
 {
-  g_autofree char *text = ausculta_profile_keys_string (source, group, key, fallback, error);
+  g_autofree char *text = ausculta_keys_string (source, group, key, fallback, error);
   g_auto(GStrv) parts = NULL;
   char *end_low = NULL, *end_high = NULL;
 
@@ -123,12 +123,12 @@ ausculta_profile_keys_range (const Source *source,
 }
 
 char **
-ausculta_profile_keys_list (const Source *source,
+ausculta_keys_list (const Source *source,
            const char   *group,
            const char   *key,
            GError      **error)
 {
-  g_autofree char *text = ausculta_profile_keys_string (source, group, key, NULL, error);
+  g_autofree char *text = ausculta_keys_string (source, group, key, NULL, error);
   g_auto(GStrv) parts = NULL;
   GPtrArray *items;
 
@@ -151,7 +151,7 @@ ausculta_profile_keys_list (const Source *source,
 }
 
 gboolean
-ausculta_profile_keys_invalid (const Source *source,
+ausculta_keys_invalid (const Source *source,
               const char   *group,
               const char   *key,
               const char   *value,

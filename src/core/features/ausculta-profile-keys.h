@@ -12,12 +12,12 @@ typedef struct {
   const char *path;
 } Source;
 
-char     *ausculta_profile_keys_string   (const Source *source,
+char     *ausculta_keys_string   (const Source *source,
                                           const char   *group,
                                           const char   *key,
                                           const char   *fallback,
                                           GError      **error);
-gboolean  ausculta_profile_keys_double   (const Source *source,
+gboolean  ausculta_keys_double   (const Source *source,
                                           const char   *group,
                                           const char   *key,
                                           double        fallback,
@@ -25,7 +25,7 @@ gboolean  ausculta_profile_keys_double   (const Source *source,
                                           double        max,
                                           double       *value,
                                           GError      **error);
-gboolean  ausculta_profile_keys_uint     (const Source *source,
+gboolean  ausculta_keys_uint     (const Source *source,
                                           const char   *group,
                                           const char   *key,
                                           double        fallback,
@@ -33,18 +33,18 @@ gboolean  ausculta_profile_keys_uint     (const Source *source,
                                           guint         max,
                                           guint        *value,
                                           GError      **error);
-gboolean  ausculta_profile_keys_range    (const Source *source,
+gboolean  ausculta_keys_range    (const Source *source,
                                           const char   *group,
                                           const char   *key,
                                           const char   *fallback,
                                           double       *low,
                                           double       *high,
                                           GError      **error);
-char    **ausculta_profile_keys_list     (const Source *source,
+char    **ausculta_keys_list     (const Source *source,
                                           const char   *group,
                                           const char   *key,
                                           GError      **error);
-gboolean  ausculta_profile_keys_invalid  (const Source *source,
+gboolean  ausculta_keys_invalid  (const Source *source,
                                           const char   *group,
                                           const char   *key,
                                           const char   *value,

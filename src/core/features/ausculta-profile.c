@@ -39,9 +39,9 @@ load_spectrum (AuscultaProfile *profile,
   g_autofree char *window = NULL;
   double fft_size, overlap;
 
-  if (!ausculta_profile_keys_double (source, "spectrum", "fft-size", NAN, 256, 262144, &fft_size, error)
-      || !ausculta_profile_keys_double (source, "spectrum", "overlap", 50.0, 0.0, 93.75, &overlap, error)
-      || !(window = ausculta_profile_keys_string (source, "spectrum", "window", "hann", error)))
+  if (!ausculta_keys_double (source, "spectrum", "fft-size", NAN, 256, 262144, &fft_size, error)
+      || !ausculta_keys_double (source, "spectrum", "overlap", 50.0, 0.0, 93.75, &overlap, error)
+      || !(window = ausculta_keys_string (source, "spectrum", "window", "hann", error)))
     return FALSE;
   config->fft_size = (gsize) fft_size;
   config->overlap = overlap / 100.0;
@@ -49,7 +49,7 @@ load_spectrum (AuscultaProfile *profile,
   config->averaging = AUSCULTA_AVERAGING_LINEAR;
   config->n_average = 1;
   if (!ausculta_window_from_string (window, &config->window))
-    return ausculta_profile_keys_invalid (source, "spectrum", "window", window,
+    return ausculta_keys_invalid (source, "spectrum", "window", window,
                          "rectangular, hann, flattop, blackmanharris", error);
   return TRUE;
 }
@@ -63,7 +63,7 @@ load_run (AuscultaProfile *profile,
   g_autofree char *group = g_strdup_printf ("run %s", name);
   AuscultaProfileRun run = { NULL, 0.0 };
 
-  if (!ausculta_profile_keys_double (source, group, "duration", NAN, 0.01, 3600.0, &run.duration, error))
+  if (!ausculta_keys_double (source, group, "duration", NAN, 0.01, 3600.0, &run.duration, error))
     return FALSE;
   run.name = g_strdup (name);
   g_array_append_val (profile->runs, run);
@@ -77,7 +77,9 @@ default_reference (const Source           *source,
                    AuscultaProfileChannel *channel,
                    GError                **error)
 {
-  if (channel->kind == AUSCULTA_CHANNEL_MICROPHONE && g_str_equal (channel->unit, "Pa"))
+  if (channel->kind == AUSCULTA_CHANNEL_TACHO)
+    channel->reference = 1.0;
+  else if (channel->kind == AUSCULTA_CHANNEL_MICROPHONE && g_str_equal (channel->unit, "Pa"))
     channel->reference = 20e-6;
   else if (channel->kind == AUSCULTA_CHANNEL_ACCELEROMETER
            && (g_str_equal (channel->unit, "m/s²") || g_str_equal (channel->unit, "m/s2")))
@@ -85,7 +87,7 @@ default_reference (const Source           *source,
   else if (channel->kind == AUSCULTA_CHANNEL_ACCELEROMETER && g_str_equal (channel->unit, "g"))
     channel->reference = 1e-6 / STANDARD_GRAVITY;
   else
-    return ausculta_profile_keys_invalid (source, group, "unit", channel->unit,
+    return ausculta_keys_invalid (source, group, "unit", channel->unit,
                          channel->kind == AUSCULTA_CHANNEL_MICROPHONE ? "Pa" : "m/s², g", error);
   return TRUE;
 }
@@ -98,25 +100,28 @@ load_channel_words (const Source           *source,
 {
   g_autofree char *kind = NULL, *scale = NULL, *weighting = NULL;
 
-  if (!(kind = ausculta_profile_keys_string (source, group, "kind", NULL, error))
-      || !(channel->unit = ausculta_profile_keys_string (source, group, "unit", NULL, error))
-      || !(scale = ausculta_profile_keys_string (source, group, "scale", "linear", error))
-      || !(weighting = ausculta_profile_keys_string (source, group, "weighting", "Z", error)))
+  if (!(kind = ausculta_keys_string (source, group, "kind", NULL, error))
+      || !(channel->unit = ausculta_keys_string (source, group, "unit", NULL, error))
+      || !(scale = ausculta_keys_string (source, group, "scale", "linear", error))
+      || !(weighting = ausculta_keys_string (source, group, "weighting", "Z", error)))
     return FALSE;
   if (g_str_equal (kind, "microphone"))
     channel->kind = AUSCULTA_CHANNEL_MICROPHONE;
   else if (g_str_equal (kind, "accelerometer"))
     channel->kind = AUSCULTA_CHANNEL_ACCELEROMETER;
+  else if (g_str_equal (kind, "tacho"))
+    channel->kind = AUSCULTA_CHANNEL_TACHO;
   else
-    return ausculta_profile_keys_invalid (source, group, "kind", kind, "microphone, accelerometer", error);
+    return ausculta_keys_invalid (source, group, "kind", kind,
+                                          "microphone, accelerometer, tacho", error);
   if (g_str_equal (scale, "db"))
     channel->scale = AUSCULTA_LEVEL_DB;
   else if (g_str_equal (scale, "linear"))
     channel->scale = AUSCULTA_LEVEL_LINEAR;
   else
-    return ausculta_profile_keys_invalid (source, group, "scale", scale, "db, linear", error);
+    return ausculta_keys_invalid (source, group, "scale", scale, "db, linear", error);
   if (!ausculta_weighting_from_string (weighting, &channel->weighting))
-    return ausculta_profile_keys_invalid (source, group, "weighting", weighting, "A, C, Z", error);
+    return ausculta_keys_invalid (source, group, "weighting", weighting, "A, C, Z", error);
   return default_reference (source, group, channel, error);
 }
 
@@ -132,15 +137,20 @@ load_channel (AuscultaProfile *profile,
 
   channel.name = g_strdup (name);
   if (!load_channel_words (source, group, &channel, error)
-      || !ausculta_profile_keys_double (source, group, "sensitivity", NAN, 1e-6, 1e6, &channel.sensitivity, error)
-      || !ausculta_profile_keys_uint (source, group, "input", NAN, 0, 1023, &channel.input, error)
-      || !ausculta_profile_keys_double (source, group, "input-range", 1.0, 1e-6, 1e3, &channel.input_range, error)
-      || !ausculta_profile_keys_double (source, group, "reference", channel.reference, 1e-30, 1e30,
-                       &channel.reference, error)
-      || !ausculta_profile_keys_double (source, group, "dead-below", 0.0, 0.0, 1e30, &channel.dead_below, error)
-      || !ausculta_profile_keys_double (source, group, "dc-offset-max", 5.0, 0.0, 100.0, &dc_percent, error)
-      || !ausculta_profile_keys_range (source, group, "noise-floor", "-400;400", &channel.noise_floor_min,
-                      &channel.noise_floor_max, error))
+      || !ausculta_keys_double (source, group, "sensitivity", NAN, 1e-6, 1e6,
+                                &channel.sensitivity, error)
+      || !ausculta_keys_uint (source, group, "input", NAN, 0, 1023, &channel.input, error)
+      || !ausculta_keys_double (source, group, "input-range", 1.0, 1e-6, 1e3,
+                                &channel.input_range, error)
+      || !ausculta_keys_double (source, group, "reference", channel.reference, 1e-30, 1e30,
+                                &channel.reference, error)
+      || !ausculta_keys_double (source, group, "dead-below", 0.0, 0.0, 1e30,
+                                &channel.dead_below, error)
+      || !ausculta_keys_double (source, group, "dc-offset-max", 5.0, 0.0, 100.0, &dc_percent, error)
+      || !ausculta_keys_range (source, group, "noise-floor", "-400;400", &channel.noise_floor_min,
+                               &channel.noise_floor_max, error)
+      || !ausculta_keys_double (source, group, "pulses-per-revolution", 1.0, 0.01, 1e4,
+                                &channel.pulses_per_revolution, error))
     {
       g_free (channel.name);
       g_free (channel.unit);
@@ -157,16 +167,19 @@ load_orders (const Source           *source,
              AuscultaProfileBandSet *set,
              GError                **error)
 {
-  if (!ausculta_profile_keys_uint (source, group, "first", 1, 1, 10000, &set->first_order, error)
-      || !ausculta_profile_keys_uint (source, group, "count", NAN, 1, MAX_BANDS_PER_SET, &set->count, error)
-      || !ausculta_profile_keys_double (source, group, "width", 1.0, 0.01, 10.0, &set->order_width, error)
-      || !ausculta_profile_keys_double (source, group, "shaft-rate", 0.0, 0.0, 1e5, &set->shaft_rate, error))
+  if (!ausculta_keys_uint (source, group, "first", 1, 1, 10000, &set->first_order, error)
+      || !ausculta_keys_uint (source, group, "count", NAN, 1, MAX_BANDS_PER_SET, &set->count, error)
+      || !ausculta_keys_double (source, group, "width", 1.0, 0.01, 10.0, &set->order_width, error)
+      || !ausculta_keys_double (source, group, "shaft-rate", 0.0, 0.0, 1e5, &set->shaft_rate, error))
     return FALSE;
   if (set->shaft_rate > 0.0)
     return TRUE;
-  set->shaft_channel = ausculta_profile_keys_string (source, group, "shaft-channel", NULL, error);
+  /* The range is where to look for the strongest line; a tacho channel
+   * needs none. */
+  set->shaft_channel = ausculta_keys_string (source, group, "shaft-channel", NULL, error);
   return set->shaft_channel != NULL
-         && ausculta_profile_keys_range (source, group, "shaft-range", NULL, &set->shaft_low, &set->shaft_high, error);
+         && ausculta_keys_range (source, group, "shaft-range", "5;500", &set->shaft_low,
+                                 &set->shaft_high, error);
 }
 
 static gboolean
@@ -178,8 +191,8 @@ load_fractional_octave (const Source           *source,
   AuscultaBand bands[MAX_BANDS_PER_SET];
   g_autoptr(GError) local_error = NULL;
 
-  if (!ausculta_profile_keys_uint (source, group, "fraction", NAN, 1, 24, &set->fraction, error)
-      || !ausculta_profile_keys_range (source, group, "range", NULL, &set->f_low, &set->f_high, error))
+  if (!ausculta_keys_uint (source, group, "fraction", NAN, 1, 24, &set->fraction, error)
+      || !ausculta_keys_range (source, group, "range", NULL, &set->f_low, &set->f_high, error))
     return FALSE;
   set->count = ausculta_bands_fractional_octave (set->fraction, set->f_low, set->f_high,
                                                  bands, G_N_ELEMENTS (bands), &local_error);
@@ -199,7 +212,7 @@ load_band_set (AuscultaProfile *profile,
                GError         **error)
 {
   g_autofree char *group = g_strdup_printf ("bands %s", name);
-  g_autofree char *kind = ausculta_profile_keys_string (source, group, "kind", NULL, error);
+  g_autofree char *kind = ausculta_keys_string (source, group, "kind", NULL, error);
   AuscultaProfileBandSet set = { 0 };
   gboolean ok;
 
@@ -214,9 +227,9 @@ load_band_set (AuscultaProfile *profile,
   else if (g_str_equal (kind, "constant-width"))
     {
       set.kind = AUSCULTA_BAND_SET_CONSTANT_WIDTH;
-      ok = ausculta_profile_keys_double (source, group, "start", 0.0, 0.0, 1e6, &set.start, error)
-           && ausculta_profile_keys_double (source, group, "width", NAN, 1e-3, 1e6, &set.width, error)
-           && ausculta_profile_keys_uint (source, group, "count", NAN, 1, MAX_BANDS_PER_SET, &set.count, error);
+      ok = ausculta_keys_double (source, group, "start", 0.0, 0.0, 1e6, &set.start, error)
+           && ausculta_keys_double (source, group, "width", NAN, 1e-3, 1e6, &set.width, error)
+           && ausculta_keys_uint (source, group, "count", NAN, 1, MAX_BANDS_PER_SET, &set.count, error);
     }
   else if (g_str_equal (kind, "fractional-octave"))
     {
@@ -224,7 +237,7 @@ load_band_set (AuscultaProfile *profile,
       ok = load_fractional_octave (source, group, &set, error);
     }
   else
-    ok = ausculta_profile_keys_invalid (source, group, "kind", kind, "orders, constant-width, fractional-octave",
+    ok = ausculta_keys_invalid (source, group, "kind", kind, "orders, constant-width, fractional-octave",
                        error);
   if (!ok)
     {
@@ -263,7 +276,26 @@ band_set_labels (const AuscultaProfileBandSet *set,
     }
 }
 
-/* For each run, band set, band, channel: "{band}_{channel}_{run}". */
+static void
+add_feature_names (AuscultaProfile              *profile,
+                   const AuscultaProfileBandSet *set,
+                   const AuscultaBand           *bands,
+                   const char                   *run)
+{
+  for (guint b = 0; b < set->count; b++)
+    for (guint c = 0; c < profile->channels->len; c++)
+      {
+        const AuscultaProfileChannel *channel = &g_array_index (profile->channels,
+                                                                 AuscultaProfileChannel, c);
+
+        if (channel->kind != AUSCULTA_CHANNEL_TACHO)
+          g_ptr_array_add (profile->feature_names,
+                           g_strdup_printf ("%s_%s_%s", bands[b].label, channel->name, run));
+      }
+}
+
+/* For each run, band set, band, channel (but tachometers):
+ * "{band}_{channel}_{run}". */
 static void
 build_feature_names (AuscultaProfile *profile)
 {
@@ -277,14 +309,7 @@ build_feature_names (AuscultaProfile *profile)
                                                              AuscultaProfileBandSet, s);
 
         band_set_labels (set, bands);
-        for (guint b = 0; b < set->count; b++)
-          for (guint c = 0; c < profile->channels->len; c++)
-            g_ptr_array_add (profile->feature_names,
-                             g_strdup_printf ("%s_%s_%s", bands[b].label,
-                                              g_array_index (profile->channels,
-                                                             AuscultaProfileChannel, c).name,
-                                              g_array_index (profile->runs,
-                                                             AuscultaProfileRun, r).name));
+        add_feature_names (profile, set, bands, g_array_index (profile->runs, AuscultaProfileRun, r).name);
       }
 }
 
@@ -347,9 +372,9 @@ load_lists (AuscultaProfile *profile,
             const Source    *source,
             GError         **error)
 {
-  g_auto(GStrv) runs = ausculta_profile_keys_list (source, "profile", "runs", error);
-  g_auto(GStrv) channels = runs ? ausculta_profile_keys_list (source, "profile", "channels", error) : NULL;
-  g_auto(GStrv) band_sets = channels ? ausculta_profile_keys_list (source, "profile", "band-sets", error) : NULL;
+  g_auto(GStrv) runs = ausculta_keys_list (source, "profile", "runs", error);
+  g_auto(GStrv) channels = runs ? ausculta_keys_list (source, "profile", "channels", error) : NULL;
+  g_auto(GStrv) band_sets = channels ? ausculta_keys_list (source, "profile", "band-sets", error) : NULL;
 
   if (band_sets == NULL)
     return FALSE;
@@ -372,12 +397,12 @@ load_key_file (AuscultaProfile *profile,
 {
   g_autofree char *naming = NULL;
 
-  if (!(profile->name = ausculta_profile_keys_string (source, "profile", "name", NULL, error))
-      || !ausculta_profile_keys_double (source, "profile", "sample-rate", NAN, 1000.0, 1e6,
+  if (!(profile->name = ausculta_keys_string (source, "profile", "name", NULL, error))
+      || !ausculta_keys_double (source, "profile", "sample-rate", NAN, 1000.0, 1e6,
                        &profile->sample_rate, error)
       || !load_spectrum (profile, source, error)
       || !load_lists (profile, source, error)
-      || !(naming = ausculta_profile_keys_string (source, "profile", "naming", "generated", error)))
+      || !(naming = ausculta_keys_string (source, "profile", "naming", "generated", error)))
     return FALSE;
 
   build_feature_names (profile);
@@ -387,7 +412,7 @@ load_key_file (AuscultaProfile *profile,
         return FALSE;
     }
   else if (!g_str_equal (naming, "generated"))
-    return ausculta_profile_keys_invalid (source, "profile", "naming", naming, "historical, generated", error);
+    return ausculta_keys_invalid (source, "profile", "naming", naming, "historical, generated", error);
   profile->n_features = profile->feature_names->len;
   g_ptr_array_add (profile->feature_names, NULL);
   return TRUE;

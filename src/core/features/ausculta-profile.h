@@ -20,6 +20,7 @@ typedef enum {
 typedef enum {
   AUSCULTA_CHANNEL_MICROPHONE,      /* sensitivity in mV/Pa, levels dB re 20 µPa */
   AUSCULTA_CHANNEL_ACCELEROMETER,   /* mV/(m/s²) or mV/g, levels dB re 1 µm/s² */
+  AUSCULTA_CHANNEL_TACHO,           /* pulses for the shaft rate: no features of its own */
 } AuscultaChannelKind;
 
 typedef enum {
@@ -52,6 +53,7 @@ typedef struct {
   double               dc_offset_max;  /* |mean| above this fraction of full scale: offset */
   double               noise_floor_min;  /* dB re reference/√Hz: normal range of the median PSD */
   double               noise_floor_max;
+  double               pulses_per_revolution;  /* tacho */
 } AuscultaProfileChannel;
 
 typedef struct {
