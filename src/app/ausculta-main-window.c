@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ausculta-application.h"
+#include "ausculta-archive-page.h"
 #include "ausculta-inspect-page.h"
 #include "ausculta-main-window.h"
 
@@ -16,6 +17,7 @@ struct _AuscultaMainWindow
   AdwViewStack         *stack;
   AdwToastOverlay      *toast_overlay;
   AuscultaInspectPage  *inspect_page;
+  AuscultaArchivePage  *archive_page;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaMainWindow, ausculta_main_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -52,21 +54,40 @@ ausculta_main_window_class_init (AuscultaMainWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   g_type_ensure (AUSCULTA_TYPE_INSPECT_PAGE);
+  g_type_ensure (AUSCULTA_TYPE_ARCHIVE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ausculta/Ausculta/ausculta-main-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, inspect_page);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, archive_page);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s",
                                    ausculta_main_window_show_page);
 }
 
+/* Each finished inspection shows up in the Archive at once. */
+static void
+on_measurement (AuscultaInspection *inspection,
+                GParamSpec         *pspec,
+                AuscultaMainWindow *self)
+{
+  ausculta_archive_page_refresh (self->archive_page);
+}
+
 static void
 ausculta_main_window_init (AuscultaMainWindow *self)
 {
+  AuscultaInspection *inspection;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  inspection = ausculta_inspect_page_get_inspection (self->inspect_page);
+  if (inspection != NULL)
+    {
+      ausculta_archive_page_set_archive (self->archive_page, ausculta_inspection_get_archive (inspection));
+      g_signal_connect_object (inspection, "notify::measurement", G_CALLBACK (on_measurement), self, 0);
+    }
 }
 
 AuscultaMainWindow *

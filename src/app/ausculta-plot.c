@@ -121,7 +121,8 @@ ausculta_plot_draw_log_f_axes (cairo_t                *cr,
   for (double v = ceil (area->v_min / v_step) * v_step; v <= area->v_max; v += v_step)
     {
       double y = round (ausculta_plot_y_for_value (area, v)) + 0.5;
-      g_autofree char *label = g_strdup_printf ("%g", v);
+      /* + 0.0 turns a -0 grid line into 0. */
+      g_autofree char *label = g_strdup_printf ("%g", v + 0.0);
 
       cairo_set_source_rgba (cr, ink->red, ink->green, ink->blue, 0.12);
       cairo_move_to (cr, area->x, y);

@@ -103,6 +103,13 @@ add_users (void)
   g_assert_no_error (error);
 }
 
+static const AuscultaBannerState expected_banner[] = {
+  [AUSCULTA_VERDICT_NONE] = AUSCULTA_BANNER_UNDECIDED,
+  [AUSCULTA_VERDICT_OK] = AUSCULTA_BANNER_OK,
+  [AUSCULTA_VERDICT_NOK] = AUSCULTA_BANNER_NOK,
+  [AUSCULTA_VERDICT_REPEAT] = AUSCULTA_BANNER_REPEAT,
+};
+
 static void
 test_inspect (void)
 {
@@ -149,16 +156,26 @@ test_inspect (void)
                    ==, AUSCULTA_BANNER_RUNNING);
   g_assert_true (wait_until (cycle_over, page, 90));
 
-  /* No model is shipped yet: measured, archived, without a verdict. */
-  g_assert_cmpint (ausculta_verdict_banner_get_state (AUSCULTA_VERDICT_BANNER (child (page, "banner"))),
-                   ==, AUSCULTA_BANNER_UNDECIDED);
-  g_assert_cmpuint (ausculta_inspect_page_get_count (AUSCULTA_INSPECT_PAGE (page), AUSCULTA_VERDICT_NONE), ==, 1);
   g_assert_cmpuint (ausculta_live_view_get_n_spectra (AUSCULTA_LIVE_VIEW (child (page, "first_view"))), >, 0);
   g_assert_cmpuint (ausculta_live_view_get_n_spectra (AUSCULTA_LIVE_VIEW (child (page, "second_view"))), >, 0);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "serial_entry"))), ==, "");
 
   measurement = ausculta_inspection_get_measurement (ausculta_inspect_page_get_inspection (AUSCULTA_INSPECT_PAGE (page)));
   g_assert_nonnull (measurement);
+  /* The banner shows the cycle's verdict (none without a model), and the
+   * shift counters count it. */
+  g_assert_cmpint (ausculta_verdict_banner_get_state (AUSCULTA_VERDICT_BANNER (child (page, "banner"))),
+                   ==, expected_banner[measurement->verdict]);
+  g_assert_cmpuint (ausculta_inspect_page_get_count (AUSCULTA_INSPECT_PAGE (page), measurement->verdict), ==, 1);
+  if (measurement->model_version != NULL)
+    {
+      g_autofree char *model_text = g_strdup_printf ("Model %s", measurement->model_version);
+
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (child (page, "banner"),
+                                                                                       AUSCULTA_TYPE_VERDICT_BANNER,
+                                                                                       "model_label"))),
+                       ==, model_text);
+    }
   archive = ausculta_archive_open_default (&error);
   g_assert_no_error (error);
   archived = ausculta_archive_load_measurement (archive, measurement->id, FALSE, &error);

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-archive-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "ausculta-archive-model.h"
+#include "ausculta-archive-page.h"
+#include "ausculta-measurement-item.h"
+
+/* The engineer's list of every measurement, newest first, virtualised: a
+ * GtkColumnView over AuscultaArchiveModel, which reads pages on demand. */
+struct _AuscultaArchivePage
+{
+  GtkWidget             parent_instance;
+
+  GtkSearchEntry       *serial_search;
+  GtkDropDown          *verdict_dropdown;
+  GtkLabel             *count_label;
+  GtkStack             *stack;
+  GtkColumnView        *column_view;
+
+  AuscultaArchiveModel *model;
+};
+
+G_DEFINE_FINAL_TYPE (AuscultaArchivePage, ausculta_archive_page, GTK_TYPE_WIDGET)
+
+static const struct {
+  const char *id;
+  const char *title;
+  gboolean    expand;
+} columns[] = {
+  { "started", N_("Started"), FALSE },
+  { "serial", N_("Serial"), TRUE },
+  { "station", N_("Station"), FALSE },
+  { "operator", N_("Operator"), FALSE },
+  { "verdict", N_("Verdict"), FALSE },
+  { "label", N_("Label"), FALSE },
+  { "model", N_("Model"), FALSE },
+  { "score", N_("Score"), FALSE },
+};
+
+static void
+update_cell (AuscultaMeasurementItem *item,
+             GParamSpec              *pspec,
+             GtkListItem             *list_item)
+{
+  const char *column = g_object_get_data (G_OBJECT (list_item), "ausculta-column");
+  g_autofree char *text = ausculta_measurement_item_dup_column (item, column);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            const char               *column)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (list_item, label);
+  g_object_set_data (G_OBJECT (list_item), "ausculta-column", (gpointer) column);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           const char               *column)
+{
+  AuscultaMeasurementItem *item = gtk_list_item_get_item (list_item);
+
+  /* A placeholder fills in when its page arrives. */
+  g_signal_connect_object (item, "notify::loaded", G_CALLBACK (update_cell), list_item, 0);
+  update_cell (item, NULL, list_item);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             const char               *column)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), update_cell, list_item);
+}
+
+static void
+add_columns (AuscultaArchivePage *self)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) columns[i].id);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) columns[i].id);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) columns[i].id);
+      column = gtk_column_view_column_new (_(columns[i].title), factory);
+      gtk_column_view_column_set_expand (column, columns[i].expand);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_append_column (self->column_view, column);
+    }
+}
+
+static gboolean
+has_filter (AuscultaArchivePage *self)
+{
+  return *gtk_editable_get_text (GTK_EDITABLE (self->serial_search)) != '\0'
+         || gtk_drop_down_get_selected (self->verdict_dropdown) != 0;
+}
+
+static void
+on_items_changed (GListModel          *model,
+                  guint                position,
+                  guint                removed,
+                  guint                added,
+                  AuscultaArchivePage *self)
+{
+  guint n = g_list_model_get_n_items (model);
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u measurement", "%u measurements", n), n);
+  gtk_label_set_label (self->count_label, text);
+  gtk_stack_set_visible_child_name (self->stack, n == 0 && !has_filter (self) ? "empty" : "list");
+}
+
+static void
+on_filter_changed (AuscultaArchivePage *self)
+{
+  /* Dropdown rows: any, none, OK, NOK, REPEAT → -1, then AuscultaVerdict. */
+  int verdict = (int) gtk_drop_down_get_selected (self->verdict_dropdown) - 1;
+
+  if (self->model != NULL)
+    ausculta_archive_model_set_filter (self->model,
+                                       gtk_editable_get_text (GTK_EDITABLE (self->serial_search)),
+                                       verdict);
+}
+
+static void
+ausculta_archive_page_dispose (GObject *object)
+{
+  AuscultaArchivePage *self = AUSCULTA_ARCHIVE_PAGE (object);
+  GtkWidget *child;
+
+  g_clear_object (&self->model);
+  /* The template's top box is not bound, so it is unparented here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (ausculta_archive_page_parent_class)->dispose (object);
+}
+
+static void
+ausculta_archive_page_class_init (AuscultaArchivePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ausculta_archive_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ausculta/Ausculta/ausculta-archive-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, serial_search);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, verdict_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, column_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ausculta_archive_page_init (AuscultaArchivePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  add_columns (self);
+}
+
+/* Shows @archive's measurements (or the empty state without one). */
+void
+ausculta_archive_page_set_archive (AuscultaArchivePage *self,
+                                   AuscultaArchive     *archive)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_return_if_fail (AUSCULTA_IS_ARCHIVE_PAGE (self));
+
+  g_clear_object (&self->model);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+  if (archive == NULL)
+    {
+      gtk_column_view_set_model (self->column_view, NULL);
+      return;
+    }
+  self->model = ausculta_archive_model_new (archive);
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_items_changed), self, 0);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+}
+
+void
+ausculta_archive_page_refresh (AuscultaArchivePage *self)
+{
+  g_return_if_fail (AUSCULTA_IS_ARCHIVE_PAGE (self));
+
+  if (self->model != NULL)
+    ausculta_archive_model_refresh (self->model);
+}
+
+/**
+ * ausculta_archive_page_get_model:
+ *
+ * Returns: (transfer none) (nullable): the list shown.
+ */
+GListModel *
+ausculta_archive_page_get_model (AuscultaArchivePage *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_ARCHIVE_PAGE (self), NULL);
+
+  return self->model != NULL ? G_LIST_MODEL (self->model) : NULL;
+}
