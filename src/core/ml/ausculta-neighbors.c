@@ -713,7 +713,7 @@ ausculta_neighbors_query (const AuscultaNeighbors *neighbors,
       BlockContext ctx = { neighbors, self ? neighbors->ref : queries, neighbors->ref_sqnorms,
                            NULL };
 
-      block = g_new (double, ARGKMIN_CHUNK * ARGKMIN_CHUNK);
+      block = g_new (double, (gsize) MIN (n_x, ARGKMIN_CHUNK) * MIN (neighbors->n_ref, ARGKMIN_CHUNK));
       ctx.block = block;
       if (!self && neighbors->metric == AUSCULTA_METRIC_EUCLIDEAN)
         {
