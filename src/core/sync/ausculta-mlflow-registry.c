@@ -7,6 +7,7 @@
 
 #include "ausculta-mlflow-private.h"
 #include "ausculta-sync-error.h"
+#include "ausculta-sync-private.h"
 
 #define MAX_TAG_VALUE 5000
 #define NO_REGISTRY_NOTE \
@@ -47,7 +48,7 @@ degrade_to_run_tags (AuscultaMlflowSync *self,
                      const char * const *pairs,
                      GError            **error)
 {
-  ausculta_outbox_state_set (archive, AUSCULTA_OUTBOX_TARGET_MLFLOW, AUSCULTA_MLFLOW_STATE_NOTE,
+  ausculta_outbox_state_set (archive, AUSCULTA_OUTBOX_TARGET_MLFLOW, SYNC_STATE_KEY_NOTE,
                              NO_REGISTRY_NOTE, NULL);
   return mlflow_set_run_tags (self, run, pairs, error);
 }

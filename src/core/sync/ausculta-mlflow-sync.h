@@ -19,8 +19,6 @@ G_BEGIN_DECLS
 #define AUSCULTA_TYPE_MLFLOW_SYNC (ausculta_mlflow_sync_get_type ())
 G_DECLARE_FINAL_TYPE (AuscultaMlflowSync, ausculta_mlflow_sync, AUSCULTA, MLFLOW_SYNC, GObject)
 
-#define AUSCULTA_MLFLOW_STATE_NOTE "worker.note"
-
 AuscultaMlflowSync *ausculta_mlflow_sync_new           (const char          *tracking_uri,
                                                         const char          *username,
                                                         const char          *token,

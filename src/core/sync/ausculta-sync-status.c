@@ -53,6 +53,7 @@ ausculta_sync_status_copy (const AuscultaSyncStatus *status)
   copy->last_error = g_strdup (status->last_error);
   copy->last_error_at = ref_or_null (status->last_error_at);
   copy->next_attempt = ref_or_null (status->next_attempt);
+  copy->note = g_strdup (status->note);
   return copy;
 }
 
@@ -68,6 +69,7 @@ ausculta_sync_status_free (AuscultaSyncStatus *status)
   g_free (status->last_error);
   g_clear_pointer (&status->last_error_at, g_date_time_unref);
   g_clear_pointer (&status->next_attempt, g_date_time_unref);
+  g_free (status->note);
   g_free (status);
 }
 
@@ -90,6 +92,8 @@ ausculta_sync_status_update_from_outbox (AuscultaSyncStatus *status,
   status->last_error = g_strdup (stats->last_error);
   g_clear_pointer (&status->last_error_at, g_date_time_unref);
   status->last_error_at = ref_or_null (stats->last_error_at);
+  g_free (status->note);
+  status->note = ausculta_outbox_state_get (archive, status->target, SYNC_STATE_KEY_NOTE, NULL);
   return TRUE;
 }
 
@@ -165,6 +169,8 @@ ausculta_sync_status_to_text (const AuscultaSyncStatus *status)
       g_string_append_printf (text, "  last error: %s\n", status->last_error);
       append_time (text, "last error at", status->last_error_at, "unknown");
     }
+  if (status->note != NULL)
+    g_string_append_printf (text, "  note: %s\n", status->note);
   if (status->next_attempt != NULL)
     {
       g_autofree char *when = g_date_time_format (status->next_attempt, "%F %T UTC");

@@ -25,6 +25,7 @@ typedef struct {
   GDateTime         *last_error_at;
   GDateTime         *next_attempt;    /* NULL when not waiting */
   guint              failures;        /* consecutive failed attempts */
+  char              *note;            /* a lasting remark, e.g. "no model registry" */
 } AuscultaSyncStatus;
 
 /* Current time as UTC microseconds since the epoch: tests replace it. */
