@@ -300,6 +300,23 @@ typedef struct {
   gboolean clipped;    /* 3 consecutive samples at full scale: a flattened peak */
 } SampleScan;
 
+/* TRUE when 3 consecutive samples sit at the limit: a flattened peak. */
+static gboolean
+has_flat_peaks (const float *samples,
+                gsize        n,
+                double       limit)
+{
+  guint at_limit = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      at_limit = fabs (samples[i]) >= limit ? at_limit + 1 : 0;
+      if (at_limit >= 3)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 scan_samples (const AuscultaProfileChannel *channel,
               const float                  *samples,
@@ -307,25 +324,36 @@ scan_samples (const AuscultaProfileChannel *channel,
               SampleScan                   *scan)
 {
   double limit = 0.999 * ausculta_profile_channel_full_scale (channel);
-  double sum = 0.0, sum2 = 0.0;
-  guint at_limit = 0;
-  gboolean clipped = FALSE;
+  double sums[4] = { 0.0 }, squares[4] = { 0.0 }, peaks[4] = { 0.0 }, sum, sum2;
+  gsize i = 0;
 
   memset (scan, 0, sizeof *scan);
-  for (gsize i = 0; i < n; i++)
-    {
-      double x = samples[i];
+  /* Four independent partial results: one chain of dependent additions
+   * would leave the FPU waiting on each. Runs at full scale are looked
+   * for only when the peak reaches it. */
+  for (; i + 4 <= n; i += 4)
+    for (guint j = 0; j < 4; j++)
+      {
+        double x = samples[i + j];
 
-      sum += x;
-      sum2 += x * x;
-      at_limit = fabs (x) >= limit ? at_limit + 1 : 0;
-      clipped |= at_limit >= 3;
+        sums[j] += x;
+        squares[j] += x * x;
+        peaks[j] = MAX (peaks[j], fabs (x));
+      }
+  for (; i < n; i++)
+    {
+      sums[0] += samples[i];
+      squares[0] += (double) samples[i] * samples[i];
+      peaks[0] = MAX (peaks[0], fabs (samples[i]));
     }
+  sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+  sum2 = (squares[0] + squares[1]) + (squares[2] + squares[3]);
   /* A NaN or infinity anywhere makes the sums non-finite: only then count. */
   if (!isfinite (sum2))
-    for (gsize i = 0; i < n; i++)
+    for (i = 0; i < n; i++)
       scan->n_nonfinite += !isfinite (samples[i]);
-  scan->clipped = clipped;
+  scan->clipped = MAX (MAX (peaks[0], peaks[1]), MAX (peaks[2], peaks[3])) >= limit
+                  && has_flat_peaks (samples, n, limit);
   if (n > 0 && scan->n_nonfinite == 0)
     {
       scan->mean = sum / (double) n;
