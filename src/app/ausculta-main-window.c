@@ -7,6 +7,7 @@
 
 #include "ausculta-application.h"
 #include "ausculta-archive-page.h"
+#include "ausculta-explore-page.h"
 #include "ausculta-inspect-page.h"
 #include "ausculta-main-window.h"
 
@@ -18,6 +19,7 @@ struct _AuscultaMainWindow
   AdwToastOverlay      *toast_overlay;
   AuscultaInspectPage  *inspect_page;
   AuscultaArchivePage  *archive_page;
+  AuscultaExplorePage  *explore_page;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaMainWindow, ausculta_main_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -55,6 +57,7 @@ ausculta_main_window_class_init (AuscultaMainWindowClass *klass)
 
   g_type_ensure (AUSCULTA_TYPE_INSPECT_PAGE);
   g_type_ensure (AUSCULTA_TYPE_ARCHIVE_PAGE);
+  g_type_ensure (AUSCULTA_TYPE_EXPLORE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ausculta/Ausculta/ausculta-main-window.ui");
@@ -62,6 +65,7 @@ ausculta_main_window_class_init (AuscultaMainWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, inspect_page);
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, archive_page);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, explore_page);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s",
                                    ausculta_main_window_show_page);
@@ -74,6 +78,7 @@ on_measurement (AuscultaInspection *inspection,
                 AuscultaMainWindow *self)
 {
   ausculta_archive_page_refresh (self->archive_page);
+  ausculta_explore_page_invalidate (self->explore_page);
 }
 
 static void
@@ -86,6 +91,7 @@ ausculta_main_window_init (AuscultaMainWindow *self)
   if (inspection != NULL)
     {
       ausculta_archive_page_set_archive (self->archive_page, ausculta_inspection_get_archive (inspection));
+      ausculta_explore_page_set_archive (self->explore_page, ausculta_inspection_get_archive (inspection));
       g_signal_connect_object (inspection, "notify::measurement", G_CALLBACK (on_measurement), self, 0);
     }
 }

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-test-explore"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "ausculta-application.h"
+#include "ausculta-archive.h"
+#include "ausculta-data-paths.h"
+#include "ausculta-explore-page.h"
+#include "ausculta-gui-test.h"
+#include "ausculta-main-window.h"
+#include "ausculta-scatter-view.h"
+
+/* The Explore page over the historical validation set, imported with
+ * ausculta-cli as a supervisor would: every motor becomes a point, good
+ * and bad motors in their colours, and a click names the measurement. */
+
+static AuscultaApplication *the_app;
+
+/* Imports the validation set; returns the measurements the archive holds
+ * (a few rows of the file repeat a motor and are not added twice). */
+static guint
+import_validation_set (void)
+{
+  g_autofree char *csv = g_build_filename (g_getenv ("AUSCULTA_SHARED_DATA"), "seed",
+                                           "DATASET_VALIDATION_dev.csv", NULL);
+  g_autofree char *archive = ausculta_default_archive_path ();
+  const char *argv[] = { g_getenv ("AUSCULTA_CLI"), "import", "--archive", archive, csv, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  {
+    g_autoptr(AuscultaArchive) opened = ausculta_archive_open (archive, &error);
+    AuscultaArchiveFilter filter;
+    guint64 count = 0;
+
+    g_assert_no_error (error);
+    ausculta_archive_filter_init (&filter);
+    ausculta_archive_count (opened, &filter, &count, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (count, >, 600);
+    return (guint) count;
+  }
+}
+
+static void
+test_explore (void)
+{
+  GtkWidget *window, *page, *scatter;
+  g_autoptr(GdkTexture) shot = NULL;
+  gint64 end;
+  guint n_archived = import_validation_set ();
+  g_application_activate (G_APPLICATION (the_app));
+  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (the_app)));
+  page = GTK_WIDGET (gtk_widget_get_template_child (window, AUSCULTA_TYPE_MAIN_WINDOW, "explore_page"));
+  scatter = GTK_WIDGET (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "scatter_view"));
+  gtk_widget_activate_action (window, "win.show-page", "s", "explore");
+  end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  do
+    g_main_context_iteration (NULL, TRUE);
+  while ((ausculta_explore_page_is_busy (AUSCULTA_EXPLORE_PAGE (page))
+          || ausculta_explore_page_get_n_points (AUSCULTA_EXPLORE_PAGE (page)) == 0)
+         && g_get_monotonic_time () < end);
+
+  /* One point per archived measurement. */
+  g_assert_cmpuint (ausculta_explore_page_get_n_points (AUSCULTA_EXPLORE_PAGE (page)), ==, n_archived);
+  ausculta_test_wait_ms (300);
+  shot = ausculta_test_render (window);
+  ausculta_test_save_shot (shot, "explore-light");
+  /* Good motors green, bad ones red. */
+  g_assert_cmpuint (ausculta_test_count_pixels (shot, 0x2ec27e, 20), >, 200);
+  g_assert_cmpuint (ausculta_test_count_pixels (shot, 0xe01b24, 20), >, 100);
+
+  /* Selecting a point names its measurement. */
+  ausculta_scatter_view_select (AUSCULTA_SCATTER_VIEW (scatter), 0);
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "selection_label"))),
+                                   "Measurement "));
+
+  /* Another pair of components redraws the same points. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "y_spin")), 3);
+  g_assert_cmpuint (ausculta_explore_page_get_n_points (AUSCULTA_EXPLORE_PAGE (page)), ==, n_archived);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  ausculta_test_wait_ms (300);
+  g_clear_object (&shot);
+  shot = ausculta_test_render (window);
+  ausculta_test_save_shot (shot, "explore-pc1-pc3-dark");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_setenv ("XDG_DATA_DIRS", "/usr/local/share:/usr/share", TRUE);
+  g_unsetenv ("AUSCULTA_ARCHIVE");
+  ausculta_app_init_i18n ();
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  the_app = ausculta_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, NULL));
+
+  g_test_add_func ("/ausculta/gui/explore/pca-scatter", test_explore);
+
+  status = g_test_run ();
+  g_clear_object (&the_app);
+  return status;
+}
