@@ -48,7 +48,7 @@ test_migrate_from_every_version (void)
       raw_exec (db, "BEGIN");
       if (!ausculta_archive_schema_migrate (db, 0, version, &sql_error))
         g_error ("building schema version %d: %s", version, sql_error);
-      if (version >= 1)
+      if (version >= 1)   /* every version from 1 has this table and these columns */
         raw_exec (db, "PRAGMA application_id = " G_STRINGIFY (AUSCULTA_ARCHIVE_APPLICATION_ID) ";"
                       "INSERT INTO measurements (id, serial, started_at, verdict)"
                       " VALUES ('0190f000-0000-7000-8000-000000000001', 'OLD-1',"
@@ -133,7 +133,7 @@ test_newer_version (void)
 
   /* Nothing lost: put the version back and the measurement is there. */
   db = raw_open (path);
-  raw_exec (db, "PRAGMA user_version = 2");
+  raw_exec (db, "PRAGMA user_version = " G_STRINGIFY (AUSCULTA_ARCHIVE_SCHEMA_VERSION));
   sqlite3_close (db);
   reopened = ausculta_archive_open (path, &error);
   g_assert_no_error (error);

@@ -137,7 +137,27 @@ static const char schema_v2[] =
   "      AND station = coalesce (OLD.station, '') AND verdict = OLD.verdict;"
   "END;";
 
-static const char * const steps[] = { schema_v1, schema_v2 };
+/* Version 3: each filter's index also carries the other filter columns,
+ * so a page with several filters is chosen from one index alone, without
+ * reading a row that the other filters then reject. */
+static const char schema_v3[] =
+  "DROP INDEX measurements_started;"
+  "DROP INDEX measurements_verdict;"
+  "DROP INDEX measurements_station;"
+  "DROP INDEX measurements_model;"
+  "DROP INDEX measurements_label;"
+  "CREATE INDEX measurements_started"
+  "  ON measurements (started_at, verdict, station, label, model_version);"
+  "CREATE INDEX measurements_verdict"
+  "  ON measurements (verdict, started_at, station, label, model_version);"
+  "CREATE INDEX measurements_station"
+  "  ON measurements (station, started_at, verdict, label, model_version);"
+  "CREATE INDEX measurements_model"
+  "  ON measurements (model_version, started_at, verdict, station, label);"
+  "CREATE INDEX measurements_label"
+  "  ON measurements (label, started_at, verdict, station, model_version);";
+
+static const char * const steps[] = { schema_v1, schema_v2, schema_v3 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == AUSCULTA_ARCHIVE_SCHEMA_VERSION);
 
