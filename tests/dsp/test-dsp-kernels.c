@@ -212,6 +212,9 @@ test_impulse (void)
   for (gsize k = 1; k < n / 2; k++)
     g_assert_cmpfloat_with_epsilon (psd[k], 2.0 / (FS * n), 1e-15);
   g_assert_cmpfloat_with_epsilon (psd[0], 1.0 / (FS * n), 1e-15);
+  /* The amplitude density is the density's square root, in U/√Hz. */
+  g_assert_true (ausculta_spectrum_get (&rect, AUSCULTA_SPECTRUM_ASD, psd));
+  g_assert_cmpfloat_with_epsilon (psd[7], sqrt (2.0 / (FS * n)), 1e-15);
   ausculta_spectrum_clear (&rect);
 }
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "ausculta-dsp-error.h"
 #include "ausculta-fft.h"
@@ -49,9 +50,14 @@ save_wisdom_locked (void)
 {
   g_autofree char *path = wisdom_path ();
   g_autofree char *folder = g_path_get_dirname (path);
+  char *wisdom = fftw_export_wisdom_to_string ();
 
-  if (g_mkdir_with_parents (folder, 0700) != 0 || !fftw_export_wisdom_to_filename (path))
+  /* Written whole and renamed into place: the app and the CLI may save at
+   * the same time, and a reader must never see half a file. */
+  if (wisdom == NULL || g_mkdir_with_parents (folder, 0700) != 0
+      || !g_file_set_contents (path, wisdom, -1, NULL))
     g_debug ("Could not cache FFTW wisdom in %s", path);
+  free (wisdom);
 }
 
 /**
