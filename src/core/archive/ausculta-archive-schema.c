@@ -147,15 +147,15 @@ static const char schema_v3[] =
   "DROP INDEX measurements_model;"
   "DROP INDEX measurements_label;"
   "CREATE INDEX measurements_started"
-  "  ON measurements (started_at, verdict, station, label, model_version);"
+  "  ON measurements (started_at, verdict, station, label, model_version, serial);"
   "CREATE INDEX measurements_verdict"
-  "  ON measurements (verdict, started_at, station, label, model_version);"
+  "  ON measurements (verdict, started_at, station, label, model_version, serial);"
   "CREATE INDEX measurements_station"
-  "  ON measurements (station, started_at, verdict, label, model_version);"
+  "  ON measurements (station, started_at, verdict, label, model_version, serial);"
   "CREATE INDEX measurements_model"
-  "  ON measurements (model_version, started_at, verdict, station, label);"
+  "  ON measurements (model_version, started_at, verdict, station, label, serial);"
   "CREATE INDEX measurements_label"
-  "  ON measurements (label, started_at, verdict, station, model_version);";
+  "  ON measurements (label, started_at, verdict, station, model_version, serial);";
 
 static const char * const steps[] = { schema_v1, schema_v2, schema_v3 };
 
