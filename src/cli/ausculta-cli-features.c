@@ -97,9 +97,12 @@ audio_file_read (const char  *path,
   file->path = g_strdup (path);
   if (sound == NULL)
     {
+      g_autofree char *reason = g_strdup (sf_strerror (NULL));
+
+      g_strdelimit (g_strchomp (reason), ".", ' ');
       g_set_error (error, FEATURES_ERROR, FEATURES_ERROR_FILE,
-                   _("%s: cannot read as audio: %s; expected a WAV or FLAC file"),
-                   path, sf_strerror (NULL));
+                   _("%s: cannot read as audio (%s); expected a WAV or FLAC file"),
+                   path, g_strchomp (reason));
       return NULL;
     }
   if (!check_not_truncated (sound, path, error))
@@ -118,7 +121,15 @@ audio_file_read (const char  *path,
   file->n_channels = (guint) info.channels;
   file->n_frames = (gsize) info.frames;
   file->samples = g_try_new (float, file->n_frames * file->n_channels);
-  got = file->samples != NULL ? sf_readf_float (sound, file->samples, info.frames) : 0;
+  if (file->samples == NULL)
+    {
+      sf_close (sound);
+      g_set_error (error, FEATURES_ERROR, FEATURES_ERROR_FILE,
+                   _("%s: %" G_GINT64_FORMAT " frames of %d channels do not fit in memory"),
+                   path, (gint64) info.frames, info.channels);
+      return NULL;
+    }
+  got = sf_readf_float (sound, file->samples, info.frames);
   sf_close (sound);
   if (got != info.frames)
     {
