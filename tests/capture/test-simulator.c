@@ -149,7 +149,8 @@ test_faults (void)
   g_assert_cmpfloat (fault_gain (AUSCULTA_MOTOR_FAULT_UNBALANCE, 1, 0.5, 1.5, FALSE), >, 4.0);
   g_assert_cmpfloat (fault_gain (AUSCULTA_MOTOR_FAULT_BENT_SHAFT, 1, 1.5, 2.5, FALSE), >, 3.0);
   g_assert_cmpfloat (fault_gain (AUSCULTA_MOTOR_FAULT_COMMUTATOR, 1, 30.0, 80.0, FALSE), >, 3.0);
-  g_assert_cmpfloat (fault_gain (AUSCULTA_MOTOR_FAULT_BEARING, 1, 2.5, 3.5, FALSE), >, 3.0);
+  g_assert_cmpfloat (fault_gain (AUSCULTA_MOTOR_FAULT_BEARING, 1, 2.5, 3.5, FALSE), >, 1.3);
+  g_assert_cmpfloat (fault_gain (AUSCULTA_MOTOR_FAULT_BEARING, 1, 2000, 3500, TRUE), >, 3.0);
   g_assert_cmpfloat (fault_gain (AUSCULTA_MOTOR_FAULT_WHISTLING, 0, 6000, 8500, TRUE), >, 10.0);
   g_assert_cmpfloat (fault_gain (AUSCULTA_MOTOR_FAULT_SCREW_IMPACTS, 1, 2000, 3500, TRUE), >, 3.0);
   g_assert_cmpfloat (fault_gain (AUSCULTA_MOTOR_FAULT_SLACK_WIRE, 0, 3.5, 8.5, FALSE), >, 2.0);

@@ -225,14 +225,17 @@ build_lines (AuscultaSimulator *self)
   double unbalance = (f & AUSCULTA_MOTOR_FAULT_UNBALANCE) ? 8.0 : 1.0;
   double bent = (f & AUSCULTA_MOTOR_FAULT_BENT_SHAFT) ? 1.0 : 0.0;
   double commutator = (f & AUSCULTA_MOTOR_FAULT_COMMUTATOR) ? 5.0 : 1.0;
-  double bearing = (f & AUSCULTA_MOTOR_FAULT_BEARING) ? 10.0 : 1.0;
+  double bearing = (f & AUSCULTA_MOTOR_FAULT_BEARING) ? 5.0 : 1.0;
   double slack = (f & AUSCULTA_MOTOR_FAULT_SLACK_WIRE) ? 1.0 : 0.0;
 
   self->n_lines = 0;
-  add_line (self, 1.0, 0.0015 * (unbalance + 2.0 * bent), 0.04 * (unbalance + 2.0 * bent));
-  add_line (self, 2.0, 0.0010 * (1.0 + 3.0 * bent), 0.02 * (1.0 + 7.0 * bent));
+  /* A bent shaft shows at 1x and 2x; 1x stays the strongest low line, as
+   * the shaft-rate estimate of the features relies on. */
+  add_line (self, 1.0, 0.0015 * (unbalance + 3.0 * bent), 0.04 * (unbalance + 3.0 * bent));
+  add_line (self, 2.0, 0.0010 * (1.0 + 3.0 * bent), 0.02 * (1.0 + 4.0 * bent));
   add_line (self, 3.0, 0.0005 * (1.0 + 2.0 * bent), 0.008 * (1.0 + 3.0 * bent));
   add_line (self, AUSCULTA_SIMULATOR_SLOT_ORDER, 0.004, 0.03);
+  add_line (self, 3.0 * AUSCULTA_SIMULATOR_SLOT_ORDER, 0.002, 0.012);
   add_line (self, AUSCULTA_SIMULATOR_MESH_ORDER, 0.006, 0.05);
   add_line (self, 2.0 * AUSCULTA_SIMULATOR_MESH_ORDER, 0.002, 0.015);
   add_line (self, AUSCULTA_SIMULATOR_COMMUTATOR_ORDER, 0.008, 0.06);
@@ -243,7 +246,7 @@ build_lines (AuscultaSimulator *self)
   add_line (self, 2.0 * AUSCULTA_SIMULATOR_BPFO_ORDER, 0.0001 * bearing, 0.002 * bearing);
   add_line (self, 4.93, 0.0002, 0.003);  /* inner race pass of a healthy bearing */
   for (guint k = 4; k <= 8 && slack > 0.0; k++)
-    add_line (self, k, 0.003, 0.01);
+    add_line (self, k, 0.005, 0.015);
 }
 
 /* Every segment: the speed wanders slowly (load, supply) and each line's

@@ -25,9 +25,11 @@ enum {
 };
 
 /* Orders of the simulated motor's lines, relative to the shaft rate. */
-#define AUSCULTA_SIMULATOR_SLOT_ORDER        9.0
+/* 8 armature slots and commutator segments, 2 brushes: lines at orders 8,
+ * 16, 24... as in the historical exports. */
+#define AUSCULTA_SIMULATOR_SLOT_ORDER        8.0
 #define AUSCULTA_SIMULATOR_MESH_ORDER        11.0
-#define AUSCULTA_SIMULATOR_COMMUTATOR_ORDER  18.0
+#define AUSCULTA_SIMULATOR_COMMUTATOR_ORDER  16.0
 #define AUSCULTA_SIMULATOR_BPFO_ORDER        3.07
 
 #define AUSCULTA_TYPE_SIMULATOR (ausculta_simulator_get_type ())

@@ -87,7 +87,8 @@ ausculta_source_new_from_spec (const char *spec,
 
   g_return_val_if_fail (spec != NULL, NULL);
 
-  colon = strchr (spec, ':');
+  /* "simulator,seed=3" reads as well as "simulator:seed=3". */
+  colon = strpbrk (spec, g_str_has_prefix (spec, "simulator,") ? "," : ":");
   kind = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
   rest = colon ? colon + 1 : NULL;
   if (strcmp (kind, "simulator") == 0)

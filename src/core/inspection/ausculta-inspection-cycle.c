@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-inspection-cycle"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ausculta-file-source.h"
+#include "ausculta-inspection-private.h"
+
+#define BLOCK_FRAMES 1024
+#define STANDARD_GRAVITY 9.80665
+
+/* How a source's values become a channel's calibrated unit. */
+typedef struct {
+  gboolean          calibrate;   /* through the profile's sensitivity and range */
+  AuscultaRawScale  raw_scale;
+  double            factor;      /* otherwise: a unit conversion */
+} Conversion;
+
+static double
+elapsed_ms (gint64 since)
+{
+  return (g_get_monotonic_time () - since) / 1000.0;
+}
+
+static gboolean
+plan_conversion (AuscultaSource               *source,
+                 guint                         index,
+                 const AuscultaProfileChannel *channel,
+                 Conversion                   *conversion,
+                 GError                      **error)
+{
+  const char *unit = ausculta_source_get_channel_unit (source, index);
+
+  *conversion = (Conversion) { .calibrate = FALSE, .factor = 1.0 };
+  if (unit == NULL || g_str_equal (unit, "V"))
+    {
+      conversion->calibrate = TRUE;
+      conversion->raw_scale = unit == NULL ? AUSCULTA_RAW_NORMALISED : AUSCULTA_RAW_VOLTS;
+    }
+  else if (g_str_equal (unit, "m/s²") && g_strcmp0 (channel->unit, "g") == 0)
+    conversion->factor = 1.0 / STANDARD_GRAVITY;
+  else if (g_str_equal (unit, "g") && g_strcmp0 (channel->unit, "m/s²") == 0)
+    conversion->factor = STANDARD_GRAVITY;
+  else if (g_strcmp0 (unit, channel->unit) != 0)
+    {
+      g_set_error (error, AUSCULTA_INSPECTION_ERROR, AUSCULTA_INSPECTION_ERROR_SETUP,
+                   "%s gives %s on input %u, but the profile's channel “%s” is in %s",
+                   ausculta_source_get_name (source), unit, channel->input, channel->name,
+                   channel->unit);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+convert (const AuscultaProfileChannel *channel,
+         const Conversion             *conversion,
+         float                        *samples,
+         gsize                         n)
+{
+  if (conversion->calibrate)
+    ausculta_profile_channel_calibrate (channel, conversion->raw_scale, samples, samples, n);
+  else if (conversion->factor != 1.0)
+    for (gsize i = 0; i < n; i++)
+      samples[i] = (float) (samples[i] * conversion->factor);
+}
+
+static gboolean
+open_source (AuscultaInspectionSetup *setup,
+             double                  *sample_rate,
+             Conversion              *conversions,
+             GError                 **error)
+{
+  AuscultaProfile *profile = setup->profile;
+  AuscultaSourceConfig config = { 0 };
+  guint n = ausculta_profile_get_n_channels (profile);
+
+  if (setup->source == NULL)
+    {
+      g_set_error (error, AUSCULTA_INSPECTION_ERROR, AUSCULTA_INSPECTION_ERROR_SETUP,
+                   "no capture source: choose a device, a recording or the simulator");
+      return FALSE;
+    }
+  if (n == 0 || n > AUSCULTA_SOURCE_MAX_CHANNELS)
+    {
+      g_set_error (error, AUSCULTA_INSPECTION_ERROR, AUSCULTA_INSPECTION_ERROR_SETUP,
+                   "profile “%s”: %u channels, expected 1 to %d",
+                   ausculta_profile_get_name (profile), n, AUSCULTA_SOURCE_MAX_CHANNELS);
+      return FALSE;
+    }
+  /* A recording plays at its own rate; the extractor keeps the bin width. */
+  *sample_rate = ausculta_profile_get_sample_rate (profile);
+  if (AUSCULTA_IS_FILE_SOURCE (setup->source)
+      && ausculta_file_source_get_rate (AUSCULTA_FILE_SOURCE (setup->source)) > 0.0)
+    *sample_rate = ausculta_file_source_get_rate (AUSCULTA_FILE_SOURCE (setup->source));
+  config.n_channels = n;
+  config.sample_rate = *sample_rate;
+  config.block_frames = BLOCK_FRAMES;
+  for (guint c = 0; c < n; c++)
+    config.channels[c] = ausculta_profile_get_channel (profile, c)->input;
+  if (!ausculta_source_open (setup->source, &config, error))
+    return FALSE;
+  for (guint c = 0; c < n; c++)
+    if (!plan_conversion (setup->source, c, ausculta_profile_get_channel (profile, c),
+                          &conversions[c], error))
+      return FALSE;
+  return TRUE;
+}
+
+static AuscultaInspectionState
+state_of_run (const char *run)
+{
+  return g_strcmp0 (run, "down") == 0 ? AUSCULTA_INSPECTION_RUN_DOWN : AUSCULTA_INSPECTION_RUN_UP;
+}
+
+static gboolean
+capture_run (AuscultaInspection            *self,
+             AuscultaInspectionSetup       *setup,
+             const AuscultaProfileRun      *run,
+             double                         rate,
+             const Conversion              *conversions,
+             AuscultaMeasurement           *measurement,
+             GCancellable                  *cancellable,
+             GError                       **error)
+{
+  AuscultaProfile *profile = setup->profile;
+  guint n_channels = ausculta_profile_get_n_channels (profile);
+  gsize total = (gsize) llround (run->duration * rate);
+  g_autofree float *block = g_new (float, (gsize) BLOCK_FRAMES * n_channels);
+  AuscultaSignal *run_signals[AUSCULTA_SOURCE_MAX_CHANNELS];
+  gint64 started = g_get_monotonic_time ();
+  guint overruns;
+
+  for (guint c = 0; c < n_channels; c++)
+    {
+      const AuscultaProfileChannel *channel = ausculta_profile_get_channel (profile, c);
+
+      run_signals[c] = ausculta_measurement_add_signal (measurement, run->name, channel->name,
+                                                        channel->unit, rate, total);
+    }
+  ausculta_inspection_publish (self, state_of_run (run->name), run->name, NULL, NULL);
+  if (!ausculta_source_start (setup->source, run->name, error))
+    return FALSE;
+  for (gsize done = 0; done < total;)
+    {
+      gsize n = MIN (BLOCK_FRAMES, total - done);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error)
+          || ausculta_source_read (setup->source, block, n, error) < 0)
+        {
+          ausculta_source_stop (setup->source);
+          return FALSE;
+        }
+      for (guint c = 0; c < n_channels; c++)
+        {
+          float *out = run_signals[c]->samples + done;
+
+          for (gsize f = 0; f < n; f++)
+            out[f] = block[f * n_channels + c];
+          convert (ausculta_profile_get_channel (profile, c), &conversions[c], out, n);
+        }
+      ausculta_inspection_publish_block (self, run->name, (double) (done + n) / total, rate,
+                                         run_signals, n_channels, done, n);
+      done += n;
+    }
+  ausculta_source_stop (setup->source);
+  overruns = ausculta_source_get_overruns (setup->source);
+  for (guint c = 0; c < n_channels; c++)
+    run_signals[c]->overruns = overruns;
+  measurement->overruns += overruns;
+  {
+    g_autofree char *step = g_strdup_printf ("capture_%s", run->name);
+
+    ausculta_measurement_set_timing (measurement, step, elapsed_ms (started));
+  }
+  return TRUE;
+}
+
+static gboolean
+capture (AuscultaInspection      *self,
+         AuscultaInspectionSetup *setup,
+         AuscultaMeasurement     *measurement,
+         gboolean                *started,
+         GCancellable            *cancellable,
+         GError                 **error)
+{
+  Conversion conversions[AUSCULTA_SOURCE_MAX_CHANNELS];
+  double rate = 0.0;
+  gboolean ok;
+
+  *started = FALSE;
+  if (!open_source (setup, &rate, conversions, error))
+    {
+      ausculta_source_close (setup->source);
+      return FALSE;
+    }
+  *started = ok = TRUE;
+  for (guint r = 0; ok && r < ausculta_profile_get_n_runs (setup->profile); r++)
+    ok = capture_run (self, setup, ausculta_profile_get_run (setup->profile, r), rate,
+                      conversions, measurement, cancellable, error);
+  ausculta_source_close (setup->source);
+  return ok;
+}
+
+/* Health, features, model: the verdict and what explains it. */
+static char *
+judge (AuscultaInspectionSetup *setup,
+       AuscultaMeasurement     *measurement)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 started;
+
+  if (measurement->overruns > 0)
+    measurement->health |= AUSCULTA_HEALTH_OVERRUN;
+  if (!ausculta_feature_extractor_extract (setup->extractor, measurement, &error))
+    {
+      measurement->verdict = AUSCULTA_VERDICT_REPEAT;
+      return g_strdup_printf ("features could not be computed: %s — measure again", error->message);
+    }
+  if (measurement->overruns > 0)
+    measurement->health |= AUSCULTA_HEALTH_OVERRUN;
+  if (measurement->health & AUSCULTA_HEALTH_REPEAT_MASK)
+    {
+      g_autofree char *flags = ausculta_health_to_string (measurement->health & AUSCULTA_HEALTH_REPEAT_MASK);
+
+      measurement->verdict = AUSCULTA_VERDICT_REPEAT;
+      return g_strdup_printf ("sensor health: %s — measure again", flags);
+    }
+  if (setup->model == NULL)
+    {
+      measurement->verdict = AUSCULTA_VERDICT_NONE;
+      return g_strdup ("no model loaded: features computed, no verdict");
+    }
+  started = g_get_monotonic_time ();
+  if (!ausculta_model_score_measurement (setup->model, measurement, &error))
+    {
+      measurement->verdict = AUSCULTA_VERDICT_NONE;
+      return g_strdup_printf ("the model cannot score this measurement: %s", error->message);
+    }
+  ausculta_measurement_set_timing (measurement, "score", elapsed_ms (started));
+  return g_strdup_printf ("%s (score %.3g, threshold %.3g)",
+                          ausculta_verdict_to_string (measurement->verdict),
+                          measurement->score, measurement->threshold);
+}
+
+static AuscultaMeasurement *
+new_measurement (AuscultaInspectionSetup *setup)
+{
+  AuscultaMeasurement *measurement = ausculta_measurement_new ();
+
+  g_free (measurement->id);
+  measurement->id = ausculta_uuid7_new ();
+  measurement->serial = g_strdup (setup->serial);
+  measurement->station = g_strdup (setup->station);
+  measurement->operator_name = g_strdup (setup->operator_name);
+  measurement->source = g_strdup (ausculta_source_get_name (setup->source));
+  measurement->profile_name = g_strdup (ausculta_profile_get_name (setup->profile));
+  measurement->profile_hash = g_strdup (ausculta_profile_get_hash (setup->profile));
+  measurement->started_at = g_date_time_new_now_utc ();
+  measurement->verdict = AUSCULTA_VERDICT_NONE;
+  measurement->score = NAN;
+  measurement->threshold = NAN;
+  return measurement;
+}
+
+/* The capture failed: the measurement is kept, invalid, for the observers;
+ * nothing is archived; the source is closed so the next cycle reopens it.
+ * The error keeps the source's code (busy, unsupported, disconnected,
+ * short) so a caller can tell a bench problem from a cable problem. */
+static void
+invalidate (AuscultaInspection  *self,
+            AuscultaMeasurement *measurement,
+            gboolean             started,
+            GError             **error)
+{
+  measurement->verdict = AUSCULTA_VERDICT_REPEAT;
+  measurement->health |= AUSCULTA_HEALTH_SHORT_RUN;
+  measurement->finished_at = g_date_time_new_now_utc ();
+  if (started && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_prefix_error (error, "invalid run, measure again: ");
+  ausculta_inspection_publish (self, AUSCULTA_INSPECTION_DONE, NULL, (*error)->message, measurement);
+}
+
+AuscultaMeasurement *
+ausculta_inspection_cycle (AuscultaInspection      *self,
+                           AuscultaInspectionSetup *setup,
+                           GCancellable            *cancellable,
+                           GError                 **error)
+{
+  g_autoptr(AuscultaMeasurement) measurement = NULL;
+  g_autofree char *status = NULL;
+  gint64 started = g_get_monotonic_time ();
+  gint64 captured;
+  gboolean archived = TRUE;
+  gboolean capturing;
+
+  if (setup->serial == NULL || setup->source == NULL)
+    {
+      g_set_error (error, AUSCULTA_INSPECTION_ERROR,
+                   setup->serial == NULL ? AUSCULTA_INSPECTION_ERROR_NO_SERIAL : AUSCULTA_INSPECTION_ERROR_SETUP,
+                   setup->serial == NULL ? "no serial: scan or type the motor's serial first"
+                                        : "no capture source: choose a device, a recording or the simulator");
+      goto out;
+    }
+  measurement = new_measurement (setup);
+  ausculta_inspection_publish (self, -1, NULL, "capturing", NULL);
+  if (!capture (self, setup, measurement, &capturing, cancellable, error))
+    {
+      invalidate (self, measurement, capturing, error);
+      g_clear_pointer (&measurement, ausculta_measurement_unref);
+      goto out;
+    }
+  captured = g_get_monotonic_time ();
+  ausculta_measurement_set_timing (measurement, "capture", (captured - started) / 1000.0);
+  ausculta_inspection_publish (self, AUSCULTA_INSPECTION_PROCESSING, NULL, "processing", NULL);
+  status = judge (setup, measurement);
+  measurement->finished_at = g_date_time_new_now_utc ();
+  if (setup->archive != NULL)
+    {
+      gint64 archiving = g_get_monotonic_time ();
+
+      archived = ausculta_archive_insert_measurement (setup->archive, measurement, error);
+      ausculta_measurement_set_timing (measurement, "archive", elapsed_ms (archiving));
+    }
+  ausculta_measurement_set_timing (measurement, "end_to_verdict", elapsed_ms (captured));
+  ausculta_measurement_set_timing (measurement, "total", elapsed_ms (started));
+  if (!archived)
+    {
+      g_prefix_error (error, "%s; not archived: ", status);
+      ausculta_inspection_publish (self, AUSCULTA_INSPECTION_DONE, NULL, (*error)->message, measurement);
+      g_clear_pointer (&measurement, ausculta_measurement_unref);
+      goto out;
+    }
+  ausculta_inspection_publish (self, AUSCULTA_INSPECTION_DONE, NULL, status, measurement);
+out:
+  ausculta_inspection_setup_clear (setup);
+  ausculta_inspection_cycle_ended (self);
+  return g_steal_pointer (&measurement);
+}

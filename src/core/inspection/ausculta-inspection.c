@@ -1,0 +1,747 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-inspection"
+
+#include "config.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "ausculta-inspection-private.h"
+
+struct _AuscultaInspection
+{
+  GObject                   parent_instance;
+
+  GMainContext             *context;     /* where observers are told */
+  GThread                  *owner;
+
+  GMutex                    lock;        /* guards the configuration below */
+  AuscultaProfile          *profile;
+  AuscultaSource           *source;
+  AuscultaFeatureExtractor *extractor;
+  AuscultaModel            *model;
+  AuscultaArchive          *archive;
+  char                     *serial;
+  char                     *operator_name;
+  char                     *station;
+  atomic_bool               running;
+
+  /* What observers see: touched on the owner thread only. */
+  AuscultaInspectionState   state;
+  char                     *run;
+  double                    progress;
+  char                     *status;
+  AuscultaMeasurement      *measurement;
+
+  /* The latest live block, written by the cycle, read by anyone. */
+  GMutex                    block_lock;
+  char                     *block_run;
+  guint                     block_channels;
+  double                    block_rate;
+  double                    block_progress;
+  float                    *block;
+  gsize                     block_frames;
+  gsize                     block_capacity;
+  gboolean                  block_pending;
+};
+
+G_DEFINE_FINAL_TYPE (AuscultaInspection, ausculta_inspection, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (ausculta-inspection-error-quark, ausculta_inspection_error)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_RUN,
+  PROP_PROGRESS,
+  PROP_STATUS,
+  PROP_MEASUREMENT,
+  PROP_SERIAL,
+  PROP_SOURCE,
+  PROP_MODEL,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_BLOCK,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const GEnumValue state_values[] = {
+  { AUSCULTA_INSPECTION_IDLE, "AUSCULTA_INSPECTION_IDLE", "idle" },
+  { AUSCULTA_INSPECTION_ARMED, "AUSCULTA_INSPECTION_ARMED", "armed" },
+  { AUSCULTA_INSPECTION_RUN_UP, "AUSCULTA_INSPECTION_RUN_UP", "run-up" },
+  { AUSCULTA_INSPECTION_RUN_DOWN, "AUSCULTA_INSPECTION_RUN_DOWN", "run-down" },
+  { AUSCULTA_INSPECTION_PROCESSING, "AUSCULTA_INSPECTION_PROCESSING", "processing" },
+  { AUSCULTA_INSPECTION_DONE, "AUSCULTA_INSPECTION_DONE", "done" },
+  { 0, NULL, NULL }
+};
+
+GType
+ausculta_inspection_state_get_type (void)
+{
+  static gsize type = 0;
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("AuscultaInspectionState", state_values));
+  return type;
+}
+
+const char *
+ausculta_inspection_state_to_string (AuscultaInspectionState state)
+{
+  g_return_val_if_fail (state <= AUSCULTA_INSPECTION_DONE, NULL);
+  return state_values[state].value_nick;
+}
+
+/* ---- publishing to the owner thread ---- */
+
+/* Always queued, never run in place: g_main_context_invoke() would call it
+ * from the cycle's thread whenever nobody iterates the owner's context. */
+static void
+queue_on_owner (AuscultaInspection *self,
+                int                 priority,
+                GSourceFunc         function,
+                gpointer            data,
+                GDestroyNotify      notify)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, function, data, notify);
+  g_source_set_static_name (source, "[ausculta] inspection update");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+typedef struct {
+  AuscultaInspection  *self;
+  int                  state;
+  char                *run;
+  char                *status;
+  AuscultaMeasurement *measurement;
+} Update;
+
+static void
+update_free (gpointer data)
+{
+  Update *update = data;
+
+  g_object_unref (update->self);
+  g_free (update->run);
+  g_free (update->status);
+  g_clear_pointer (&update->measurement, ausculta_measurement_unref);
+  g_free (update);
+}
+
+static gboolean
+apply_update (gpointer data)
+{
+  Update *update = data;
+  AuscultaInspection *self = update->self;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (update->state >= 0 && (AuscultaInspectionState) update->state != self->state)
+    {
+      self->state = update->state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+      if (self->state == AUSCULTA_INSPECTION_DONE && self->progress != 1.0)
+        {
+          self->progress = 1.0;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+        }
+    }
+  if (update->run != NULL && g_strcmp0 (update->run, self->run) != 0)
+    {
+      g_free (self->run);
+      self->run = g_strdup (update->run);
+      self->progress = 0.0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+  if (update->status != NULL && g_strcmp0 (update->status, self->status) != 0)
+    {
+      g_free (self->status);
+      self->status = g_strdup (update->status);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+    }
+  if (update->measurement != NULL)
+    {
+      g_clear_pointer (&self->measurement, ausculta_measurement_unref);
+      self->measurement = g_steal_pointer (&update->measurement);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEASUREMENT]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+  return G_SOURCE_REMOVE;
+}
+
+void
+ausculta_inspection_publish (AuscultaInspection  *self,
+                             int                  state,
+                             const char          *run,
+                             const char          *status,
+                             AuscultaMeasurement *measurement)
+{
+  Update *update = g_new0 (Update, 1);
+
+  update->self = g_object_ref (self);
+  update->state = state;
+  update->run = g_strdup (run);
+  update->status = g_strdup (status);
+  update->measurement = measurement ? ausculta_measurement_ref (measurement) : NULL;
+  if (g_thread_self () == self->owner)
+    {
+      apply_update (update);
+      update_free (update);
+    }
+  else
+    queue_on_owner (self, G_PRIORITY_DEFAULT, apply_update, update, update_free);
+}
+
+static gboolean
+deliver_block (gpointer data)
+{
+  AuscultaInspection *self = data;
+  double progress;
+
+  g_mutex_lock (&self->block_lock);
+  self->block_pending = FALSE;
+  progress = self->block_progress;
+  g_mutex_unlock (&self->block_lock);
+  if (progress != self->progress && self->state != AUSCULTA_INSPECTION_DONE)
+    {
+      self->progress = progress;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+  g_signal_emit (self, signals[SIGNAL_BLOCK], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Keeps the newest block and schedules one delivery if none is pending:
+ * a slow observer sees fewer blocks, never a backlog. */
+void
+ausculta_inspection_publish_block (AuscultaInspection *self,
+                                   const char         *run,
+                                   double              progress,
+                                   double              sample_rate,
+                                   AuscultaSignal    **run_signals,
+                                   guint               n_channels,
+                                   gsize               offset,
+                                   gsize               n_frames)
+{
+  gboolean schedule;
+
+  g_mutex_lock (&self->block_lock);
+  if (self->block_capacity < n_frames * n_channels)
+    {
+      self->block_capacity = n_frames * n_channels;
+      self->block = g_renew (float, self->block, self->block_capacity);
+    }
+  for (guint c = 0; c < n_channels; c++)
+    memcpy (self->block + c * n_frames, run_signals[c]->samples + offset, n_frames * sizeof (float));
+  if (g_strcmp0 (self->block_run, run) != 0)
+    {
+      g_free (self->block_run);
+      self->block_run = g_strdup (run);
+    }
+  self->block_channels = n_channels;
+  self->block_rate = sample_rate;
+  self->block_frames = n_frames;
+  self->block_progress = progress;
+  schedule = !self->block_pending;
+  self->block_pending = TRUE;
+  g_mutex_unlock (&self->block_lock);
+  if (schedule && g_thread_self () == self->owner)
+    deliver_block (self);
+  else if (schedule)
+    queue_on_owner (self, G_PRIORITY_DEFAULT_IDLE, deliver_block, g_object_ref (self), g_object_unref);
+}
+
+gboolean
+ausculta_inspection_copy_latest_block (AuscultaInspection *self,
+                                       char              **run,
+                                       guint              *n_channels,
+                                       double             *sample_rate,
+                                       float             **samples,
+                                       gsize              *n_frames)
+{
+  gboolean have;
+
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), FALSE);
+
+  g_mutex_lock (&self->block_lock);
+  have = self->block_frames > 0;
+  if (have)
+    {
+      *run = g_strdup (self->block_run);
+      *n_channels = self->block_channels;
+      *sample_rate = self->block_rate;
+      *n_frames = self->block_frames;
+      *samples = g_memdup2 (self->block, self->block_frames * self->block_channels * sizeof (float));
+    }
+  g_mutex_unlock (&self->block_lock);
+  return have;
+}
+
+/* ---- configuration ---- */
+
+#define SET_OBJECT(field, value, prop)                                   \
+  G_STMT_START {                                                         \
+    g_mutex_lock (&self->lock);                                          \
+    gboolean changed_ = g_set_object (&self->field, value);              \
+    g_mutex_unlock (&self->lock);                                        \
+    if (changed_ && (prop) > 0)                                          \
+      g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);      \
+  } G_STMT_END
+
+AuscultaInspection *
+ausculta_inspection_new (AuscultaProfile *profile,
+                         AuscultaSource  *source)
+{
+  AuscultaInspection *self;
+
+  g_return_val_if_fail (profile != NULL, NULL);
+  g_return_val_if_fail (source == NULL || AUSCULTA_IS_SOURCE (source), NULL);
+
+  self = g_object_new (AUSCULTA_TYPE_INSPECTION, NULL);
+  self->profile = ausculta_profile_ref (profile);
+  if (source != NULL)
+    self->source = g_object_ref (source);
+  return self;
+}
+
+void
+ausculta_inspection_set_source (AuscultaInspection *self,
+                                AuscultaSource     *source)
+{
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+  SET_OBJECT (source, source, PROP_SOURCE);
+}
+
+AuscultaSource *
+ausculta_inspection_get_source (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  return self->source;
+}
+
+AuscultaProfile *
+ausculta_inspection_get_profile (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  return self->profile;
+}
+
+void
+ausculta_inspection_set_extractor (AuscultaInspection       *self,
+                                   AuscultaFeatureExtractor *extractor)
+{
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+  g_return_if_fail (!atomic_load (&self->running));
+
+  g_clear_pointer (&self->extractor, ausculta_feature_extractor_free);
+  self->extractor = extractor;
+}
+
+void
+ausculta_inspection_set_model (AuscultaInspection *self,
+                               AuscultaModel      *model)
+{
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+  SET_OBJECT (model, model, PROP_MODEL);
+}
+
+AuscultaModel *
+ausculta_inspection_get_model (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  return self->model;
+}
+
+void
+ausculta_inspection_set_archive (AuscultaInspection *self,
+                                 AuscultaArchive    *archive)
+{
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+  SET_OBJECT (archive, archive, 0);
+}
+
+AuscultaArchive *
+ausculta_inspection_get_archive (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  return self->archive;
+}
+
+void
+ausculta_inspection_set_serial (AuscultaInspection *self,
+                                const char         *serial)
+{
+  g_autofree char *stripped = NULL;
+  gboolean changed;
+
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+
+  stripped = serial ? g_strstrip (g_strdup (serial)) : NULL;
+  if (stripped != NULL && *stripped == '\0')
+    g_clear_pointer (&stripped, g_free);
+  g_mutex_lock (&self->lock);
+  changed = g_strcmp0 (self->serial, stripped) != 0;
+  if (changed)
+    {
+      g_free (self->serial);
+      self->serial = g_steal_pointer (&stripped);
+    }
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIAL]);
+  if (!atomic_load (&self->running))
+    ausculta_inspection_publish (self, self->serial ? AUSCULTA_INSPECTION_ARMED : AUSCULTA_INSPECTION_IDLE,
+                                 NULL, NULL, NULL);
+}
+
+const char *
+ausculta_inspection_get_serial (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  return self->serial;
+}
+
+void
+ausculta_inspection_set_operator (AuscultaInspection *self,
+                                  const char         *operator_name)
+{
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+  g_mutex_lock (&self->lock);
+  g_free (self->operator_name);
+  self->operator_name = g_strdup (operator_name);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+ausculta_inspection_set_station (AuscultaInspection *self,
+                                 const char         *station)
+{
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+  g_mutex_lock (&self->lock);
+  g_free (self->station);
+  self->station = g_strdup (station);
+  g_mutex_unlock (&self->lock);
+}
+
+AuscultaInspectionState
+ausculta_inspection_get_state (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), AUSCULTA_INSPECTION_IDLE);
+  return self->state;
+}
+
+const char *
+ausculta_inspection_get_run (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  return self->run;
+}
+
+double
+ausculta_inspection_get_progress (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), 0.0);
+  return self->progress;
+}
+
+const char *
+ausculta_inspection_get_status (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  return self->status;
+}
+
+AuscultaMeasurement *
+ausculta_inspection_get_measurement (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  return self->measurement;
+}
+
+gboolean
+ausculta_inspection_is_running (AuscultaInspection *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), FALSE);
+  return atomic_load (&self->running);
+}
+
+/* Snapshot of the configuration for one cycle; marks the cycle running. */
+gboolean
+ausculta_inspection_take_setup (AuscultaInspection      *self,
+                                AuscultaInspectionSetup *setup,
+                                GError                 **error)
+{
+  bool idle = false;
+
+  if (!atomic_compare_exchange_strong (&self->running, &idle, TRUE))
+    {
+      g_set_error (error, AUSCULTA_INSPECTION_ERROR, AUSCULTA_INSPECTION_ERROR_BUSY,
+                   "an inspection is already running (serial %s)", self->serial);
+      return FALSE;
+    }
+  if (self->extractor == NULL)
+    self->extractor = ausculta_feature_extractor_new (self->profile, error);
+  g_mutex_lock (&self->lock);
+  *setup = (AuscultaInspectionSetup) {
+    .profile = ausculta_profile_ref (self->profile),
+    .source = self->source ? g_object_ref (self->source) : NULL,
+    .extractor = self->extractor,
+    .model = self->model ? g_object_ref (self->model) : NULL,
+    .archive = self->archive ? g_object_ref (self->archive) : NULL,
+    .serial = g_strdup (self->serial),
+    .operator_name = g_strdup (self->operator_name),
+    .station = g_strdup (self->station),
+  };
+  g_mutex_unlock (&self->lock);
+  if (self->extractor == NULL)
+    {
+      ausculta_inspection_setup_clear (setup);
+      atomic_store (&self->running, FALSE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+ausculta_inspection_setup_clear (AuscultaInspectionSetup *setup)
+{
+  g_clear_pointer (&setup->profile, ausculta_profile_unref);
+  g_clear_object (&setup->source);
+  g_clear_object (&setup->model);
+  g_clear_object (&setup->archive);
+  g_clear_pointer (&setup->serial, g_free);
+  g_clear_pointer (&setup->operator_name, g_free);
+  g_clear_pointer (&setup->station, g_free);
+  setup->extractor = NULL;
+}
+
+/* ---- running ---- */
+
+AuscultaMeasurement *
+ausculta_inspection_run (AuscultaInspection *self,
+                         GCancellable       *cancellable,
+                         GError            **error)
+{
+  AuscultaInspectionSetup setup = { 0 };
+
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!ausculta_inspection_take_setup (self, &setup, error))
+    return NULL;
+  return ausculta_inspection_cycle (self, &setup, cancellable, error);
+}
+
+static void
+setup_free (gpointer data)
+{
+  AuscultaInspectionSetup *setup = data;
+
+  ausculta_inspection_setup_clear (setup);
+  g_free (setup);
+}
+
+static void
+run_in_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  AuscultaMeasurement *measurement = ausculta_inspection_cycle (source_object, task_data,
+                                                                cancellable, &error);
+
+  if (measurement != NULL)
+    g_task_return_pointer (task, measurement, (GDestroyNotify) ausculta_measurement_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/* The cycle is marked running before this returns, so that a second start
+ * (a double press, a repeated PLC line) fails with BUSY. */
+void
+ausculta_inspection_run_async (AuscultaInspection  *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AuscultaInspectionSetup *setup = g_new0 (AuscultaInspectionSetup, 1);
+  GError *error = NULL;
+
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ausculta_inspection_run_async);
+  if (!ausculta_inspection_take_setup (self, setup, &error))
+    {
+      g_free (setup);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, setup, setup_free);
+  g_task_run_in_thread (task, run_in_thread);
+}
+
+AuscultaMeasurement *
+ausculta_inspection_run_finish (AuscultaInspection *self,
+                                GAsyncResult       *result,
+                                GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+ausculta_inspection_cycle_ended (AuscultaInspection *self)
+{
+  atomic_store (&self->running, FALSE);
+}
+
+/* ---- GObject ---- */
+
+static void
+ausculta_inspection_dispose (GObject *object)
+{
+  AuscultaInspection *self = AUSCULTA_INSPECTION (object);
+
+  g_clear_object (&self->source);
+  g_clear_object (&self->model);
+  g_clear_object (&self->archive);
+  g_clear_pointer (&self->measurement, ausculta_measurement_unref);
+  G_OBJECT_CLASS (ausculta_inspection_parent_class)->dispose (object);
+}
+
+static void
+ausculta_inspection_finalize (GObject *object)
+{
+  AuscultaInspection *self = AUSCULTA_INSPECTION (object);
+
+  g_clear_pointer (&self->extractor, ausculta_feature_extractor_free);
+  g_clear_pointer (&self->profile, ausculta_profile_unref);
+  g_free (self->serial);
+  g_free (self->operator_name);
+  g_free (self->station);
+  g_free (self->run);
+  g_free (self->status);
+  g_free (self->block_run);
+  g_free (self->block);
+  g_main_context_unref (self->context);
+  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->block_lock);
+  G_OBJECT_CLASS (ausculta_inspection_parent_class)->finalize (object);
+}
+
+static void
+ausculta_inspection_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  AuscultaInspection *self = AUSCULTA_INSPECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_RUN:
+      g_value_set_string (value, self->run);
+      break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->progress);
+      break;
+    case PROP_STATUS:
+      g_value_set_string (value, self->status);
+      break;
+    case PROP_MEASUREMENT:
+      g_value_set_boxed (value, self->measurement);
+      break;
+    case PROP_SERIAL:
+      g_value_set_string (value, self->serial);
+      break;
+    case PROP_SOURCE:
+      g_value_set_object (value, self->source);
+      break;
+    case PROP_MODEL:
+      g_value_set_object (value, self->model);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ausculta_inspection_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  AuscultaInspection *self = AUSCULTA_INSPECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERIAL:
+      ausculta_inspection_set_serial (self, g_value_get_string (value));
+      break;
+    case PROP_SOURCE:
+      ausculta_inspection_set_source (self, g_value_get_object (value));
+      break;
+    case PROP_MODEL:
+      ausculta_inspection_set_model (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ausculta_inspection_class_init (AuscultaInspectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = ausculta_inspection_dispose;
+  object_class->finalize = ausculta_inspection_finalize;
+  object_class->get_property = ausculta_inspection_get_property;
+  object_class->set_property = ausculta_inspection_set_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, AUSCULTA_TYPE_INSPECTION_STATE,
+                       AUSCULTA_INSPECTION_IDLE, ro);
+  properties[PROP_RUN] = g_param_spec_string ("run", NULL, NULL, NULL, ro);
+  properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0, ro);
+  properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL, ro);
+  properties[PROP_MEASUREMENT] =
+    g_param_spec_boxed ("measurement", NULL, NULL, AUSCULTA_TYPE_MEASUREMENT, ro);
+  properties[PROP_SERIAL] = g_param_spec_string ("serial", NULL, NULL, NULL, rw);
+  properties[PROP_SOURCE] = g_param_spec_object ("source", NULL, NULL, AUSCULTA_TYPE_SOURCE, rw);
+  properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL, AUSCULTA_TYPE_MODEL, rw);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A new live block is available: ausculta_inspection_copy_latest_block(). */
+  signals[SIGNAL_BLOCK] =
+    g_signal_new ("block", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ausculta_inspection_init (AuscultaInspection *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  self->owner = g_thread_self ();
+  g_mutex_init (&self->lock);
+  g_mutex_init (&self->block_lock);
+  atomic_init (&self->running, FALSE);
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ausculta-archive.h"
+#include "ausculta-feature-extractor.h"
+#include "ausculta-measurement.h"
+#include "ausculta-model.h"
+#include "ausculta-profile.h"
+#include "ausculta-source.h"
+
+G_BEGIN_DECLS
+
+#define AUSCULTA_INSPECTION_ERROR (ausculta_inspection_error_quark ())
+
+typedef enum {
+  AUSCULTA_INSPECTION_ERROR_NO_SERIAL,   /* started without a serial */
+  AUSCULTA_INSPECTION_ERROR_BUSY,        /* a cycle is already running */
+  AUSCULTA_INSPECTION_ERROR_SETUP,       /* no source or profile, or they disagree */
+} AuscultaInspectionError;
+/* A failed capture reports the source's error (AUSCULTA_SOURCE_ERROR_*),
+ * prefixed "invalid run, measure again: " once the runs had started. */
+
+typedef enum {
+  AUSCULTA_INSPECTION_IDLE,
+  AUSCULTA_INSPECTION_ARMED,        /* a serial is set, waiting for the start */
+  AUSCULTA_INSPECTION_RUN_UP,
+  AUSCULTA_INSPECTION_RUN_DOWN,
+  AUSCULTA_INSPECTION_PROCESSING,   /* health, features, model, archive */
+  AUSCULTA_INSPECTION_DONE,
+} AuscultaInspectionState;
+
+#define AUSCULTA_TYPE_INSPECTION_STATE (ausculta_inspection_state_get_type ())
+#define AUSCULTA_TYPE_INSPECTION (ausculta_inspection_get_type ())
+G_DECLARE_FINAL_TYPE (AuscultaInspection, ausculta_inspection, AUSCULTA, INSPECTION, GObject)
+
+/* The inspection cycle: serial → runs (from the profile) → sensor health →
+ * features → model → verdict → archive (+ outbox, same transaction).
+ *
+ * Threads: create and observe it on one thread (the GUI's main thread).
+ * The cycle runs in a worker (run_async) or in the caller (run); property
+ * notifications and signals are always delivered on the creating thread's
+ * main context: "state", "run", "progress", "measurement", "status", and
+ * the coalesced "block" signal (at most one pending; fetch the samples with
+ * ausculta_inspection_copy_latest_block(), safe from any thread). */
+GType                    ausculta_inspection_state_get_type   (void) G_GNUC_CONST;
+GQuark                   ausculta_inspection_error_quark      (void);
+const char              *ausculta_inspection_state_to_string  (AuscultaInspectionState state);
+
+AuscultaInspection      *ausculta_inspection_new              (AuscultaProfile     *profile,
+                                                               AuscultaSource      *source);
+void                     ausculta_inspection_set_source       (AuscultaInspection  *self,
+                                                               AuscultaSource      *source);
+AuscultaSource          *ausculta_inspection_get_source       (AuscultaInspection  *self);
+AuscultaProfile         *ausculta_inspection_get_profile      (AuscultaInspection  *self);
+/* Optional collaborators: no extractor → one is made from the profile;
+ * no model → verdict NONE with a status saying so; no archive → nothing kept. */
+void                     ausculta_inspection_set_extractor    (AuscultaInspection       *self,
+                                                               AuscultaFeatureExtractor *extractor);
+void                     ausculta_inspection_set_model        (AuscultaInspection  *self,
+                                                               AuscultaModel       *model);
+AuscultaModel           *ausculta_inspection_get_model        (AuscultaInspection  *self);
+void                     ausculta_inspection_set_archive      (AuscultaInspection  *self,
+                                                               AuscultaArchive     *archive);
+AuscultaArchive         *ausculta_inspection_get_archive      (AuscultaInspection  *self);
+
+/* Setting a serial while idle or done arms the cycle. */
+void                     ausculta_inspection_set_serial       (AuscultaInspection  *self,
+                                                               const char          *serial);
+const char              *ausculta_inspection_get_serial       (AuscultaInspection  *self);
+void                     ausculta_inspection_set_operator     (AuscultaInspection  *self,
+                                                               const char          *operator_name);
+void                     ausculta_inspection_set_station      (AuscultaInspection  *self,
+                                                               const char          *station);
+
+AuscultaInspectionState  ausculta_inspection_get_state        (AuscultaInspection  *self);
+const char              *ausculta_inspection_get_run          (AuscultaInspection  *self);
+double                   ausculta_inspection_get_progress     (AuscultaInspection  *self);
+const char              *ausculta_inspection_get_status       (AuscultaInspection  *self);
+/* The last finished (or invalid) measurement; NULL before the first. */
+AuscultaMeasurement     *ausculta_inspection_get_measurement  (AuscultaInspection  *self);
+
+/* The most recent block of the running capture, calibrated, interleaved
+ * channel by channel; FALSE when there is none yet. */
+gboolean                 ausculta_inspection_copy_latest_block (AuscultaInspection *self,
+                                                                char              **run,
+                                                                guint              *n_channels,
+                                                                double             *sample_rate,
+                                                                float             **samples,
+                                                                gsize              *n_frames);
+
+/* One cycle for the armed serial. The measurement is returned even when
+ * its verdict is REPEAT; an error means there is no trustworthy
+ * measurement (invalid run, setup error, cancelled): the invalid one, if
+ * any, is the "measurement" property; the cycle is ready for the next
+ * serial either way. */
+AuscultaMeasurement     *ausculta_inspection_run              (AuscultaInspection  *self,
+                                                               GCancellable        *cancellable,
+                                                               GError             **error);
+void                     ausculta_inspection_run_async        (AuscultaInspection  *self,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+AuscultaMeasurement     *ausculta_inspection_run_finish       (AuscultaInspection  *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
+gboolean                 ausculta_inspection_is_running       (AuscultaInspection  *self);
+
+G_END_DECLS
