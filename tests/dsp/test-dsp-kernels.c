@@ -536,6 +536,40 @@ test_config_errors (void)
   g_assert_error (error, AUSCULTA_DSP_ERROR, AUSCULTA_DSP_ERROR_OVERLAP);
 }
 
+/* Plans made from several threads at once (the inspection worker, the
+ * live view, the CLI) go through one lock: every transform still right. */
+static gpointer
+plan_and_check (gpointer data)
+{
+  guint seed = GPOINTER_TO_UINT (data);
+
+  for (guint round = 0; round < 12; round++)
+    {
+      gsize n = 256 + 2 * ((seed * 31 + round * 17) % 200);
+      AuscultaSpectrum spectrum;
+      g_autofree float *x = sine (n, FS, 8 * FS / n, 1.0, 0.0);
+      g_autofree double *peak = g_new (double, n / 2 + 1);
+
+      spectrum_init (&spectrum, n, AUSCULTA_WINDOW_RECTANGULAR, 0.0);
+      ausculta_spectrum_process (&spectrum, x, n);
+      ausculta_spectrum_get (&spectrum, AUSCULTA_SPECTRUM_PEAK, peak);
+      g_assert_cmpfloat_with_epsilon (peak[8], 1.0, 1e-6);
+      ausculta_spectrum_clear (&spectrum);
+    }
+  return NULL;
+}
+
+static void
+test_planner_threads (void)
+{
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("planner", plan_and_check, GUINT_TO_POINTER (i + 1));
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -557,5 +591,6 @@ main (int    argc,
   g_test_add_func ("/ausculta/dsp/envelope", test_envelope);
   g_test_add_func ("/ausculta/dsp/statistics", test_statistics);
   g_test_add_func ("/ausculta/dsp/config-errors", test_config_errors);
+  g_test_add_func ("/ausculta/dsp/planner-threads", test_planner_threads);
   return g_test_run ();
 }
