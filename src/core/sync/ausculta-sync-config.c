@@ -150,13 +150,18 @@ ausculta_sync_config_create_targets (const AuscultaSyncConfig *config,
   if (config->mongo_uri != NULL)
     {
       g_autofree char *account = ausculta_sync_config_account (config, AUSCULTA_OUTBOX_TARGET_MONGODB);
+      g_autoptr(GError) local_error = NULL;
       g_autofree char *password = ausculta_credentials_lookup (AUSCULTA_OUTBOX_TARGET_MONGODB,
-                                                               account, NULL);
-      AuscultaMongoSync *mongo = ausculta_mongo_sync_new (config->mongo_uri, password,
-                                                          config->mongo_database,
-                                                          config->mongo_collection,
-                                                          config->mongo_client, error);
+                                                               account, &local_error);
+      AuscultaMongoSync *mongo;
 
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      mongo = ausculta_mongo_sync_new (config->mongo_uri, password, config->mongo_database,
+                                       config->mongo_collection, config->mongo_client, error);
       if (mongo == NULL)
         return NULL;
       g_ptr_array_add (targets, mongo);
@@ -164,8 +169,15 @@ ausculta_sync_config_create_targets (const AuscultaSyncConfig *config,
   if (config->mlflow_uri != NULL)
     {
       g_autofree char *account = ausculta_sync_config_account (config, AUSCULTA_OUTBOX_TARGET_MLFLOW);
+      g_autoptr(GError) local_error = NULL;
       g_autofree char *token = ausculta_credentials_lookup (AUSCULTA_OUTBOX_TARGET_MLFLOW,
-                                                            account, NULL);
+                                                            account, &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
 
       g_ptr_array_add (targets, ausculta_mlflow_sync_new (config->mlflow_uri, config->mlflow_username,
                                                           token, config->mlflow_experiment,

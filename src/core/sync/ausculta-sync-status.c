@@ -156,10 +156,11 @@ ausculta_sync_status_to_text (const AuscultaSyncStatus *status)
   GString *text = g_string_new (NULL);
 
   g_return_val_if_fail (status != NULL, NULL);
-  g_string_append_printf (text, "%s: %s%s%s\n", status->target,
+  g_string_append_printf (text, "%s: %s%s%s%s\n", status->target,
                           ausculta_sync_state_to_string (status->state),
-                          status->description ? " — " : "",
-                          status->description ? status->description : "");
+                          status->description ? " (" : "",
+                          status->description ? status->description : "",
+                          status->description ? ")" : "");
   g_string_append_printf (text, "  backlog: %" G_GUINT64_FORMAT "\n", status->backlog);
   if (status->backlog > 0)
     append_time (text, "oldest pending", status->oldest_pending, "unknown");

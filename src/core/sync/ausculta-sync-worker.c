@@ -224,7 +224,7 @@ record_failure (AuscultaSyncWorker *self,
         g_warning ("cannot defer outbox row %" G_GINT64_FORMAT ": %s", item->id, error->message);
     }
   save_state (self);
-  g_message ("%s: %s; next attempt in %.0f s", ausculta_sync_target_get_name (self->target),
+  g_info ("%s: %s; next attempt in %.0f s", ausculta_sync_target_get_name (self->target),
              failure->message, (double) delay / G_TIME_SPAN_SECOND);
 }
 
