@@ -31,7 +31,12 @@ void                       ausculta_feature_extractor_free     (AuscultaFeatureE
 AuscultaProfile           *ausculta_feature_extractor_get_profile (AuscultaFeatureExtractor *extractor);
 
 /* Sets the features, measurement->health and each signal's health,
- * profile_name, profile_hash and the "features" timing (ms). */
+ * profile_name, profile_hash and the "features" timing (ms). Signals may
+ * have any sample rate: the FFT size follows it to keep the profile's
+ * resolution, and a band beyond the Nyquist frequency is NaN (a missing
+ * value, as in the historical CSV files); so are the orders of a run
+ * whose shaft rate cannot be found. A tachometer channel gives the shaft
+ * rate and has no features of its own. */
 gboolean                   ausculta_feature_extractor_extract  (AuscultaFeatureExtractor  *extractor,
                                                                 AuscultaMeasurement       *measurement,
                                                                 GError                   **error);
