@@ -234,7 +234,7 @@ ausculta_source_read (AuscultaSource *self,
         return -1;
       return n_frames;
     }
-  nap_us = CLAMP ((gulong) (priv->config.block_frames * 0.25e6 / priv->config.sample_rate), 200, 20000);
+  nap_us = CLAMP ((gulong) (priv->config.block_frames * 0.5e6 / priv->config.sample_rate), 200, 20000);
   while (done < n_frames)
     {
       gsize n = ausculta_ring_pop (priv->ring, frames + done * priv->config.n_channels,

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <portaudio.h>
+#include <string.h>
+#include <time.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ausculta-inspection.h"
+#include "ausculta-portaudio-source.h"
+#include "ausculta-simulator.h"
+#include "capture-test-jack.h"
+#include "capture-test-model.h"
+#include "capture-test-util.h"
+
+/* Two benchmarks of the capture module:
+ *   realtime  2 ch × 48 kHz through PortAudio on the JACK dummy clock for
+ *             BENCH_SECONDS (60): overruns and CPU of the capture, against a
+ *             bare Pa_ReadStream loop on the same route (the library floor);
+ *   verdict   end of capture → committed verdict (features + score +
+ *             archive) with the default profile, against the 50 ms target. */
+
+#define RATE 48000
+
+static double
+cpu_seconds (clockid_t clock)
+{
+  struct timespec ts;
+
+  clock_gettime (clock, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds of the busiest thread other than the caller's: the
+ * PortAudio callback thread while a stream runs. */
+static double
+busiest_other_thread (void)
+{
+  g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  g_autofree char *self_tid = g_strdup_printf ("%d", (int) syscall (SYS_gettid));
+  double ticks = sysconf (_SC_CLK_TCK);
+  double busiest = 0.0;
+  const char *tid;
+
+  while (tasks != NULL && (tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/stat", tid);
+      g_autofree char *stat = NULL;
+      unsigned long utime = 0, stime = 0;
+      const char *fields;
+
+      if (g_str_equal (tid, self_tid) || !g_file_get_contents (path, &stat, NULL, NULL)
+          || (fields = strrchr (stat, ')')) == NULL)
+        continue;
+      /* After "pid (comm)": state and 10 more fields, then utime, stime. */
+      if (sscanf (fields + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) == 2)
+        busiest = MAX (busiest, (utime + stime) / ticks);
+    }
+  return busiest;
+}
+
+/* Returns the process CPU share (%) during the capture. */
+static double
+capture_with_source (double  seconds,
+                     guint  *overruns,
+                     double *callback_share)
+{
+  g_autoptr(AuscultaSource) source = ausculta_portaudio_source_new ("rtcap");
+  AuscultaSourceConfig config = { 2, { 0, 1 }, RATE, 1024 };
+  gsize n = (gsize) (seconds * RATE);
+  g_autofree float *block = g_new (float, 2 * 1024);
+  g_autoptr(GError) error = NULL;
+  double cpu, wall;
+
+  if (!ausculta_source_open (source, &config, &error) || !ausculta_source_start (source, "up", &error))
+    g_error ("%s", error->message);
+  cpu = cpu_seconds (CLOCK_PROCESS_CPUTIME_ID);
+  wall = g_get_monotonic_time () / 1e6;
+  for (gsize done = 0; done < n; done += 1024)
+    if (ausculta_source_read (source, block, MIN (1024, n - done), &error) < 0)
+      g_error ("%s", error->message);
+  cpu = cpu_seconds (CLOCK_PROCESS_CPUTIME_ID) - cpu;
+  wall = g_get_monotonic_time () / 1e6 - wall;
+  *overruns = ausculta_source_get_overruns (source);
+  *callback_share = 100.0 * busiest_other_thread () / wall;
+  ausculta_source_close (source);
+  g_printerr ("ausculta source: %.1f s in %.3f s wall, %.3f s CPU, %u overruns\n", seconds, wall, cpu, *overruns);
+  return 100.0 * cpu / wall;
+}
+
+static double
+capture_bare (double seconds)
+{
+  PaStream *stream = NULL;
+  PaStreamParameters params = { -1, 2, paFloat32, 0.0, NULL };
+  g_autofree float *block = g_new (float, 2 * 1024);
+  g_autoptr(GError) error = NULL;
+  gsize n = (gsize) (seconds * RATE);
+  double cpu, wall;
+
+  if (!ausculta_portaudio_acquire (&error))
+    g_error ("%s", error->message);
+  for (int i = 0; i < Pa_GetDeviceCount (); i++)
+    if (strcmp (Pa_GetDeviceInfo (i)->name, "rtcap") == 0)
+      params.device = i;
+  params.suggestedLatency = Pa_GetDeviceInfo (params.device)->defaultLowInputLatency;
+  if (Pa_OpenStream (&stream, &params, NULL, RATE, 1024, paClipOff, NULL, NULL) != paNoError
+      || Pa_StartStream (stream) != paNoError)
+    g_error ("bare PortAudio: cannot open rtcap");
+  cpu = cpu_seconds (CLOCK_PROCESS_CPUTIME_ID);
+  wall = g_get_monotonic_time () / 1e6;
+  for (gsize done = 0; done < n; done += 1024)
+    Pa_ReadStream (stream, block, 1024);
+  cpu = cpu_seconds (CLOCK_PROCESS_CPUTIME_ID) - cpu;
+  wall = g_get_monotonic_time () / 1e6 - wall;
+  Pa_CloseStream (stream);
+  ausculta_portaudio_release ();
+  return 100.0 * cpu / wall;
+}
+
+static int
+bench_realtime (void)
+{
+  const char *env = g_getenv ("BENCH_SECONDS");
+  double seconds = env ? g_ascii_strtod (env, NULL) : 60.0;
+  g_autofree char *dir = g_dir_make_tmp ("ausculta-bench-XXXXXX", NULL);
+  g_autofree char *raw = g_build_filename (dir, "in.raw", NULL);
+  g_autofree char *name = g_strdup_printf ("ausculta-bench-%d", getpid ());
+  gsize n = (gsize) ((seconds + 20) * RATE);
+  g_autofree float *recording = capture_test_stereo_f32 (n, RATE);
+  g_autofree char *conf = NULL;
+  GSubprocess *jackd;
+  double ours, bare, callback = 0.0;
+  guint overruns = 0;
+
+  g_assert_true (g_file_set_contents (raw, (char *) recording, n * 2 * sizeof (float), NULL));
+  conf = capture_test_write_alsa_config (dir, raw, RATE, TRUE);
+  g_setenv ("ALSA_CONFIG_PATH", conf, TRUE);
+  if (!(jackd = capture_test_jack_start (name, RATE)))
+    g_error ("jackd could not start");
+  ours = capture_with_source (seconds, &overruns, &callback);
+  bare = capture_bare (MIN (seconds, 15.0));
+  capture_test_jack_stop (jackd);
+  g_unlink (raw);
+  g_unlink (conf);
+  g_rmdir (dir);
+  g_print ("capture: 2 ch x %d Hz for %.0f s through PortAudio (JACK dummy clock): %u overruns, "
+           "capture (callback) thread %.2f %% CPU\n", RATE, seconds, overruns, callback);
+  g_print ("ausculta: %.2f %% CPU (whole process while capturing: callback + ring + reader)\n", ours);
+  g_print ("reference: %.2f %% CPU (bare Pa_ReadStream loop on the same device)\n", bare);
+  g_print ("ratio: %.2fx\n", bare / ours);
+  return overruns == 0 ? 0 : 1;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+typedef struct {
+  double end_to_verdict;
+  double features;
+  double score;
+  double archive;
+} VerdictTimes;
+
+static double
+timing (AuscultaMeasurement *m,
+        const char          *step)
+{
+  double *value = g_hash_table_lookup (m->timings_ms, step);
+
+  return value ? *value : NAN;
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  return values[n / 2];
+}
+
+/* Median timings of n cycles at a station. */
+static VerdictTimes
+time_cycles (AuscultaInspection *inspection,
+             const char         *station,
+             guint               n)
+{
+  g_autofree double *all = g_new (double, 4 * n);
+  VerdictTimes result;
+
+  ausculta_inspection_set_station (inspection, station);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *serial = g_strdup_printf ("BENCH-%s-%u", station, i);
+      g_autoptr(AuscultaMeasurement) m = NULL;
+      g_autoptr(GError) error = NULL;
+
+      ausculta_inspection_set_serial (inspection, serial);
+      m = ausculta_inspection_run (inspection, NULL, &error);
+      g_assert_no_error (error);
+      all[i] = timing (m, "end_to_verdict");
+      all[n + i] = timing (m, "features");
+      all[2 * n + i] = timing (m, "score");
+      all[3 * n + i] = timing (m, "archive");
+    }
+  result.end_to_verdict = median (all, n);
+  result.features = median (all + n, n);
+  result.score = median (all + 2 * n, n);
+  result.archive = median (all + 3 * n, n);
+  return result;
+}
+
+static AuscultaModel *
+train_on_simulated_units (AuscultaProfile *profile)
+{
+  AuscultaMeasurement *good[20];
+  AuscultaModel *model;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(AuscultaSource) source = ausculta_simulator_new (100 + i, 0);
+      g_autoptr(AuscultaInspection) inspection = ausculta_inspection_new (profile, source);
+      g_autoptr(GError) error = NULL;
+
+      ausculta_inspection_set_serial (inspection, "TRAIN");
+      good[i] = ausculta_inspection_run (inspection, NULL, &error);
+      g_assert_no_error (error);
+    }
+  model = capture_test_train_model (good, G_N_ELEMENTS (good), ausculta_profile_get_name (profile),
+                                    ausculta_profile_get_hash (profile));
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    ausculta_measurement_unref (good[i]);
+  return model;
+}
+
+static int
+bench_verdict (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ausculta-bench-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "archive.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaProfile) profile = ausculta_profile_load ("default", &error);
+  g_autoptr(AuscultaArchive) archive = ausculta_archive_open (path, &error);
+  g_autoptr(AuscultaSource) source = ausculta_simulator_new (1, 0);
+  g_autoptr(AuscultaInspection) inspection = NULL;
+  g_autoptr(AuscultaModel) model = NULL;
+  const char *suffixes[] = { "", "-wal", "-shm" };
+  VerdictTimes with_signals, without_signals;
+
+  g_assert_no_error (error);
+  model = train_on_simulated_units (profile);
+  inspection = ausculta_inspection_new (profile, source);
+  ausculta_inspection_set_model (inspection, model);
+  ausculta_inspection_set_archive (inspection, archive);
+  /* A station that keeps only features and verdicts (no FLAC signals). */
+  if (!ausculta_archive_add_user (archive, NULL, "admin", "Bench admin", AUSCULTA_ROLE_ADMIN, "bench-password", NULL, &error)
+      || !ausculta_archive_set_station (archive, "admin", "no-signals", "bench without signals", FALSE, &error))
+    g_error ("%s", error->message);
+  with_signals = time_cycles (inspection, "with-signals", 15);
+  without_signals = time_cycles (inspection, "no-signals", 15);
+  g_print ("end of capture -> committed verdict, default profile (2 runs x 2 ch x 5 s at 51.2 kHz), "
+           "LOF model, SQLite archive; medians of 15 cycles:\n");
+  g_print ("  station keeping signals: %.1f ms (features %.1f, score %.1f, archive %.1f)\n",
+           with_signals.end_to_verdict, with_signals.features, with_signals.score, with_signals.archive);
+  g_print ("  station without signals: %.1f ms (features %.1f, score %.1f, archive %.1f)\n",
+           without_signals.end_to_verdict, without_signals.features, without_signals.score,
+           without_signals.archive);
+  g_print ("ausculta: %.1f ms\n", with_signals.end_to_verdict);
+  g_print ("reference: 50.0 ms (the target of issue 3)\n");
+  g_print ("ratio: %.2fx\n", 50.0 / with_signals.end_to_verdict);
+  g_clear_object (&archive);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (argc > 1 && g_str_equal (argv[1], "realtime"))
+    return bench_realtime ();
+  if (argc > 1 && g_str_equal (argv[1], "verdict"))
+    return bench_verdict ();
+  g_printerr ("usage: bench-capture realtime|verdict\n");
+  return 1;
+}
