@@ -10,6 +10,7 @@
 #include "ausculta-feature-layout.h"
 #include "ausculta-mongo-sync.h"
 #include "ausculta-mongo-target.h"
+#include "ausculta-outbox.h"
 #include "ausculta-sync-worker.h"
 #include "sync-test-mongo.h"
 
@@ -94,10 +95,36 @@ bench_reference (SyncTestMongo *server,
   return g_ascii_strtod (out, NULL);
 }
 
+/* The client's own ceiling: load each queued measurement from the archive
+ * and build its document, without sending. */
+static double
+bench_load_and_build (AuscultaArchive *archive,
+                      guint            n)
+{
+  g_autoptr(GDateTime) far = g_date_time_new_utc (2200, 1, 1, 0, 0, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = ausculta_outbox_peek (archive, "mongodb", n, far, &error);
+  double start = now_s ();
+
+  g_assert_cmpuint (items->len, ==, n);
+  for (guint i = 0; i < items->len; i++)
+    {
+      AuscultaOutboxItem *item = items->pdata[i];
+      g_autoptr(AuscultaMeasurement) m = ausculta_archive_load_measurement (archive, item->ref_id,
+                                                                            FALSE, &error);
+      g_autoptr(GPtrArray) history = ausculta_archive_get_label_history (archive, item->ref_id, &error);
+      g_autoptr(bson_t) document = ausculta_mongo_document_new (m, history, NULL);
+
+      g_assert_nonnull (document);
+    }
+  return now_s () - start;
+}
+
 /* The whole path: archive rows -> outbox -> documents -> server. */
 static double
 bench_catch_up (SyncTestMongo *server,
-                guint          n)
+                guint          n,
+                double        *client_only)
 {
   g_autofree char *folder = g_dir_make_tmp ("bench-sync-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (folder, "archive.sqlite", NULL);
@@ -116,6 +143,7 @@ bench_catch_up (SyncTestMongo *server,
     g_ptr_array_add (batch, measurement_new (i));
   g_assert_true (ausculta_archive_insert_measurements (archive, (AuscultaMeasurement **) batch->pdata,
                                                        batch->len, &error));
+  *client_only = bench_load_and_build (archive, n);
   target = ausculta_mongo_sync_new (server->uri, NULL, "production", "catch_up", NULL, &error);
   worker = ausculta_sync_worker_new (archive, AUSCULTA_SYNC_TARGET (target));
   start = now_s ();
@@ -138,11 +166,11 @@ main (int    argc,
   const char *env = g_getenv ("AUSCULTA_BENCH_N");
   guint n = env ? (guint) atoi (env) : 2000;
   g_autoptr(SyncTestMongo) server = sync_test_mongo_start (NULL, 0, NULL);
-  double client, reference, catch_up;
+  double client, reference, catch_up, client_only;
 
   client = bench_client (server, n);
   reference = bench_reference (server, n);
-  catch_up = bench_catch_up (server, n);
+  catch_up = bench_catch_up (server, n, &client_only);
   printf ("ausculta: %.0f docs/s (%u upserts of 432-feature documents, unordered bulks of %d)\n",
           n / client, n, BATCH);
   printf ("reference: %.0f docs/s (pymongo bulk_write ReplaceOne upsert, same documents, same server)\n",
@@ -153,6 +181,8 @@ main (int    argc,
   printf ("ausculta: 100,000 queued measurements: about %.0f s, extrapolated linearly from %u "
           "(the test server scans per operation and gets slower as it fills; a real mongod "
           "indexes _id)\n", catch_up * 100000.0 / n, n);
+  printf ("ausculta: client side alone (archive load + document build): %.0f measurements/s, "
+          "100,000 in %.0f s\n", n / client_only, client_only * 100000.0 / n);
   printf ("server limit: mockupdb + mongomock, one Python process, one operation at a time\n");
   return 0;
 }

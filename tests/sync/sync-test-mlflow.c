@@ -15,7 +15,7 @@ double_script (void)
   const char *bench = g_getenv ("BENCH_SRCDIR");
 
   if (bench != NULL)
-    return g_build_filename (bench, "..", "..", "tests", "sync", "mlflow-double.py", NULL);
+    return g_build_filename (bench, "..", "tests", "sync", "mlflow-double.py", NULL);
   return g_build_filename (srcdir ? srcdir : ".", "sync", "mlflow-double.py", NULL);
 }
 

@@ -14,7 +14,7 @@ server_script (void)
   const char *bench = g_getenv ("BENCH_SRCDIR");
 
   if (bench != NULL)
-    return g_build_filename (bench, "..", "..", "tests", "sync", "mongo-server.py", NULL);
+    return g_build_filename (bench, "..", "tests", "sync", "mongo-server.py", NULL);
   return g_build_filename (srcdir ? srcdir : ".", "sync", "mongo-server.py", NULL);
 }
 
