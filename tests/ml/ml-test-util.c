@@ -99,7 +99,7 @@ ml_test_sklearn (const char   *method,
   train_path = write_matrix (dir, "train.f64", train, n_train, train_cols);
   test_path = write_matrix (dir, "test.f64", test, n_test, test_cols);
   out_path = g_build_filename (dir, "out.f64", NULL);
-  script = g_test_build_filename (G_TEST_DIST, "sklearn-reference.py", NULL);
+  script = g_test_build_filename (G_TEST_DIST, "ml", "sklearn-reference.py", NULL);
   g_ptr_array_add (argv, g_strdup ("/usr/bin/python3"));
   g_ptr_array_add (argv, g_strdup (script));
   g_ptr_array_add (argv, g_strdup (method));

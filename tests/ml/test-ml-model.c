@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "ausculta-safetensors.h"
 #include "ausculta-train.h"
@@ -341,7 +342,16 @@ test_mismatch (void)
   assert_measurement_refused (model, profile, AUSCULTA_MODEL_ERROR_PROFILE, "“bench-7”");
 }
 
-/* The shipped model scores a historical row in well under a millisecond. */
+static gint64
+process_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* The shipped model scores a measurement in well under a millisecond. */
 static void
 test_demo_model_speed (void)
 {
@@ -364,12 +374,14 @@ test_demo_model_speed (void)
     x[c] = strstr (names[c], "vib") != NULL ? 0.05 : 40.0;
   ausculta_measurement_set_features (m, names, x, d);
   g_assert_true (ausculta_model_score_measurement (model, m, &error));
-  start = g_get_monotonic_time ();
+  /* CPU time of the process (all its threads): the machine running the
+   * tests is shared, wall time would measure the other jobs */
+  start = process_cpu_us ();
   for (guint i = 0; i < n; i++)
     ausculta_model_score_measurement (model, m, NULL);
-  per_call = (g_get_monotonic_time () - start) / 1000.0 / n;
-  g_test_message ("score_measurement with the demo model: %.3f ms per call", per_call);
-  g_assert_cmpfloat (per_call, <, 1.0);
+  per_call = (process_cpu_us () - start) / 1000.0 / n;
+  g_test_message ("score_measurement with the demo model: %.3f ms of CPU per call", per_call);
+  g_assert_cmpfloat (per_call, <, 0.5);
 }
 
 int

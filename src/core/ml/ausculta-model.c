@@ -420,55 +420,38 @@ gather_features (AuscultaModel       *self,
   return g_steal_pointer (&x);
 }
 
-typedef struct {
-  guint  index;
-  double value;
-} Contribution;
-
-static int
-compare_contributions (gconstpointer a,
-                       gconstpointer b)
-{
-  const Contribution *x = a, *y = b;
-
-  if (x->value != y->value)
-    return x->value > y->value ? -1 : 1;
-  return x->index < y->index ? -1 : 1;
-}
-
+/* The N_REASONS largest contributions, largest first, as shares of the total. */
 static void
 add_reasons (AuscultaModel       *self,
-             const double        *features,
+             const double        *x,
+             const double        *parts,
              AuscultaMeasurement *m)
 {
   guint d = self->n_features;
-  g_autofree double *x = g_new (double, d);
   g_autofree double *c = g_new (double, d);
-  g_autofree Contribution *sorted = g_new (Contribution, d);
   const AuscultaDetector *det = &self->primary;
   double total = 0.0;
 
-  ausculta_preprocess_apply (&self->pre, features, 1, x);
-  if (self->combined)
-    {
-      double parts[2];
-
-      ausculta_model_score_parts (self, features, 1, parts, NULL);
-      if ((parts[1] - self->center[1]) / self->scale[1] > (parts[0] - self->center[0]) / self->scale[0])
-        det = &self->secondary;
-    }
+  if (self->combined
+      && (parts[1] - self->center[1]) / self->scale[1] > (parts[0] - self->center[0]) / self->scale[0])
+    det = &self->secondary;
   ausculta_detector_contributions (det, x, c);
   for (guint i = 0; i < d; i++)
-    {
-      sorted[i] = (Contribution) { i, c[i] };
-      total += c[i];
-    }
+    total += c[i];
   if (!(total > 0.0))
     return;
-  qsort (sorted, d, sizeof *sorted, compare_contributions);
-  for (guint i = 0; i < MIN (N_REASONS, d); i++)
-    ausculta_measurement_add_reason (m, self->feature_names[sorted[i].index],
-                                     sorted[i].value / total);
+  for (guint n = 0; n < MIN (N_REASONS, d); n++)
+    {
+      guint best = 0;
+
+      for (guint i = 1; i < d; i++)
+        if (c[i] > c[best])
+          best = i;
+      if (!(c[best] > 0.0))
+        break;
+      ausculta_measurement_add_reason (m, self->feature_names[best], c[best] / total);
+      c[best] = -1.0;
+    }
 }
 
 gboolean
@@ -476,22 +459,30 @@ ausculta_model_score_measurement (AuscultaModel       *self,
                                   AuscultaMeasurement *m,
                                   GError             **error)
 {
+  g_autofree double *raw = NULL;
   g_autofree double *x = NULL;
-  double score;
+  double parts[2] = { NAN, NAN }, score;
 
   g_return_val_if_fail (AUSCULTA_IS_MODEL (self), FALSE);
   g_return_val_if_fail (m != NULL, FALSE);
 
   if (!check_profile (self, m, error)
-      || (x = gather_features (self, m, error)) == NULL
-      || !ausculta_model_score_vector (self, x, &score, NULL, error))
+      || (raw = gather_features (self, m, error)) == NULL
+      || !check_finite (self, raw, 1, error))
     return FALSE;
+  /* preprocessed once, for the score and for the reasons */
+  x = g_new (double, self->n_features);
+  ausculta_preprocess_apply (&self->pre, raw, 1, x);
+  ausculta_detector_score (&self->primary, x, 1, &parts[0], NULL, NULL);
+  if (self->combined)
+    ausculta_detector_score (&self->secondary, x, 1, &parts[1], NULL, NULL);
+  score = self->combined ? combine (self, parts[0], parts[1]) : parts[0];
   m->score = score;
   m->threshold = self->threshold;
   m->verdict = score > self->threshold ? AUSCULTA_VERDICT_NOK : AUSCULTA_VERDICT_OK;
   if (m->reasons != NULL)
     g_ptr_array_set_size (m->reasons, 0);
-  add_reasons (self, x, m);
+  add_reasons (self, x, parts, m);
   g_free (m->model_version);
   m->model_version = g_strdup (self->version);
   g_free (m->model_hash);
