@@ -58,6 +58,24 @@ open_source (GPtrArray *notes)
   return source;
 }
 
+/* The model the archive says is in production, if any. */
+static AuscultaModel *
+load_production_model (AuscultaArchive *archive)
+{
+  g_autoptr(AuscultaModelInfo) info = NULL;
+  g_autoptr(GBytes) file = NULL;
+  g_autoptr(GError) error = NULL;
+  AuscultaModel *model;
+
+  if (archive == NULL || (info = ausculta_archive_get_production_model (archive, NULL)) == NULL)
+    return NULL;
+  file = ausculta_archive_get_model_file (archive, info->id, &error);
+  model = file != NULL ? ausculta_model_load_bytes (file, &error) : NULL;
+  if (model == NULL)
+    g_warning ("Production model %s cannot be read: %s", info->version, error->message);
+  return model;
+}
+
 AuscultaInspection *
 ausculta_bench_new_inspection (AuscultaArchive **archive,
                                GPtrArray        *notes)
@@ -82,7 +100,9 @@ ausculta_bench_new_inspection (AuscultaArchive **archive,
       return NULL;
     }
   source = open_source (notes);
-  model = load_demo_model (notes);
+  model = load_production_model (*archive);
+  if (model == NULL)
+    model = load_demo_model (notes);
   inspection = ausculta_inspection_new (profile, source);
   ausculta_inspection_set_model (inspection, model);
   ausculta_inspection_set_archive (inspection, *archive);

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 
 /* The bench the app starts on when nothing is configured: the default
  * profile, the simulated motor (or $AUSCULTA_SOURCE), the local archive
- * and the demo model. Each part that is missing is reported in @notes
+ * and its production model (else the demo model in data/models). Each part that is missing is reported in @notes
  * (one line each) and left out: the app still comes up. */
 AuscultaInspection *ausculta_bench_new_inspection (AuscultaArchive **archive,
                                                    GPtrArray        *notes);

@@ -50,6 +50,25 @@ struct _AuscultaInspectPage
 
 G_DEFINE_FINAL_TYPE (AuscultaInspectPage, ausculta_inspect_page, GTK_TYPE_WIDGET)
 
+enum {
+  PROP_0,
+  PROP_OPERATOR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_operator (AuscultaInspectPage *self,
+              const char          *name)
+{
+  if (g_strcmp0 (self->operator_name, name) == 0)
+    return;
+  g_free (self->operator_name);
+  self->operator_name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPERATOR]);
+}
+
 static void
 update_counters (AuscultaInspectPage *self)
 {
@@ -373,8 +392,7 @@ on_authenticated (GObject      *object,
       gtk_widget_grab_focus (GTK_WIDGET (self->secret_entry));
       return;
     }
-  g_free (self->operator_name);
-  self->operator_name = g_strdup (user->name);
+  set_operator (self, user->name);
   /* Translators: the user logged in, then their role */
   text = g_strdup_printf (_("%s (%s)"), user->full_name != NULL && *user->full_name != '\0'
                                         ? user->full_name : user->name,
@@ -422,7 +440,7 @@ switch_user (GtkWidget  *widget,
 {
   AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (widget);
 
-  g_clear_pointer (&self->operator_name, g_free);
+  set_operator (self, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->user_entry), "");
   gtk_stack_set_visible_child_name (self->login_stack, "login");
   update_actions (self);
@@ -559,6 +577,24 @@ ausculta_inspect_page_finalize (GObject *object)
 }
 
 static void
+ausculta_inspect_page_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_OPERATOR:
+      g_value_set_string (value, self->operator_name);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ausculta_inspect_page_class_init (AuscultaInspectPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -566,6 +602,13 @@ ausculta_inspect_page_class_init (AuscultaInspectPageClass *klass)
 
   object_class->dispose = ausculta_inspect_page_dispose;
   object_class->finalize = ausculta_inspect_page_finalize;
+  object_class->get_property = ausculta_inspect_page_get_property;
+
+  /* The user logged in at the bench, NULL when nobody is. */
+  properties[PROP_OPERATOR] =
+    g_param_spec_string ("operator", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (AUSCULTA_TYPE_LIVE_VIEW);
   g_type_ensure (AUSCULTA_TYPE_VERDICT_BANNER);

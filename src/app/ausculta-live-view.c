@@ -14,10 +14,13 @@
 #include "ausculta-spectrum-view.h"
 #include "ausculta-waveform-view.h"
 
-/* The live views of one channel: the blocks the inspection publishes go
- * through a 16384-point spectrum (the core's kernel) into the spectrum,
- * third-octave, spectrogram and waveform views. Runs on the main thread,
- * once per coalesced block. */
+/* The live views of one channel: the blocks the inspection publishes are
+ * kept as the channel's latest 16384 samples, whose spectrum (the core's
+ * kernel, one Hann frame) feeds the spectrum, third-octave, spectrogram
+ * and waveform views. Blocks are coalesced (latest wins) when the main
+ * loop is busy: the view then shows the newest samples it has, with a gap
+ * where blocks were skipped, instead of waiting for a full frame of
+ * contiguous blocks. Runs on the main thread, once per delivered block. */
 #define FFT_SIZE  16384
 #define MAX_BANDS 48
 
@@ -35,6 +38,10 @@ struct _AuscultaLiveView
   AuscultaSpectrum         spectrum;
   double                  *power;         /* n_bins */
   double                  *levels;        /* n_bins, dB */
+  float                   *history;       /* ring of the latest FFT_SIZE samples */
+  gsize                    history_end;   /* where the next sample goes */
+  gsize                    history_filled;
+  float                   *frame;         /* FFT_SIZE, oldest first */
   AuscultaBand             bands[MAX_BANDS];
   double                   centres[MAX_BANDS];
   guint                    n_bands;
@@ -53,6 +60,37 @@ clear_spectrum (AuscultaLiveView *self)
   g_clear_pointer (&self->levels, g_free);
 }
 
+static void
+remember (AuscultaLiveView *self,
+          const float      *samples,
+          gsize             n_samples)
+{
+  /* Only the newest FFT_SIZE samples matter. */
+  if (n_samples > FFT_SIZE)
+    {
+      samples += n_samples - FFT_SIZE;
+      n_samples = FFT_SIZE;
+    }
+  for (gsize i = 0; i < n_samples; i++)
+    {
+      self->history[self->history_end] = samples[i];
+      self->history_end = (self->history_end + 1) % FFT_SIZE;
+    }
+  self->history_filled = MIN (FFT_SIZE, self->history_filled + n_samples);
+}
+
+/* The ring, oldest first, zero-padded in front until it is full. */
+static void
+unroll (AuscultaLiveView *self)
+{
+  gsize missing = FFT_SIZE - self->history_filled;
+  gsize start = (self->history_end + FFT_SIZE - self->history_filled) % FFT_SIZE;
+
+  memset (self->frame, 0, missing * sizeof (float));
+  for (gsize i = 0; i < self->history_filled; i++)
+    self->frame[missing + i] = self->history[(start + i) % FFT_SIZE];
+}
+
 static gboolean
 prepare_spectrum (AuscultaLiveView *self,
                   double            sample_rate)
@@ -62,8 +100,8 @@ prepare_spectrum (AuscultaLiveView *self,
     .sample_rate = sample_rate,
     .window = AUSCULTA_WINDOW_HANN,
     .overlap = 0.5,
-    .averaging = AUSCULTA_AVERAGING_EXPONENTIAL,
-    .n_average = 2,
+    .averaging = AUSCULTA_AVERAGING_LINEAR,
+    .n_average = 1,
     .peak_hold = FALSE,
   };
   g_autoptr(GError) error = NULL;
@@ -77,6 +115,7 @@ prepare_spectrum (AuscultaLiveView *self,
       return FALSE;
     }
   self->sample_rate = sample_rate;
+  self->history_filled = 0;
   self->power = g_new (double, self->spectrum.n_bins);
   self->levels = g_new (double, self->spectrum.n_bins);
   self->n_bands = ausculta_bands_fractional_octave (3, 12.5, MIN (20000.0, sample_rate / 2.2),
@@ -121,7 +160,11 @@ ausculta_live_view_dispose (GObject *object)
 static void
 ausculta_live_view_finalize (GObject *object)
 {
-  clear_spectrum (AUSCULTA_LIVE_VIEW (object));
+  AuscultaLiveView *self = AUSCULTA_LIVE_VIEW (object);
+
+  clear_spectrum (self);
+  g_free (self->history);
+  g_free (self->frame);
 
   G_OBJECT_CLASS (ausculta_live_view_parent_class)->finalize (object);
 }
@@ -153,6 +196,8 @@ ausculta_live_view_init (AuscultaLiveView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->reference = 20e-6;
+  self->history = g_new0 (float, FFT_SIZE);
+  self->frame = g_new (float, FFT_SIZE);
 }
 
 GtkWidget *
@@ -209,8 +254,8 @@ ausculta_live_view_reset (AuscultaLiveView *self)
 {
   g_return_if_fail (AUSCULTA_IS_LIVE_VIEW (self));
 
-  if (self->sample_rate > 0)
-    ausculta_spectrum_reset (&self->spectrum);
+  self->history_filled = 0;
+  self->history_end = 0;
   ausculta_spectrogram_view_clear (self->spectrogram_view);
   ausculta_spectrum_view_reset_peak_hold (self->spectrum_view);
   self->n_spectra = 0;
@@ -228,7 +273,13 @@ ausculta_live_view_process (AuscultaLiveView *self,
   if (n_samples == 0 || !prepare_spectrum (self, sample_rate))
     return;
   ausculta_waveform_view_set_samples (self->waveform_view, samples, n_samples, sample_rate);
-  ausculta_spectrum_process (&self->spectrum, samples, n_samples);
+  remember (self, samples, n_samples);
+  /* A quarter of a frame is enough to show something meaningful. */
+  if (self->history_filled < FFT_SIZE / 4)
+    return;
+  unroll (self);
+  ausculta_spectrum_reset (&self->spectrum);
+  ausculta_spectrum_process (&self->spectrum, self->frame, FFT_SIZE);
   show_spectrum (self);
 }
 

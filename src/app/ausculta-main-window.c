@@ -8,6 +8,7 @@
 #include "ausculta-application.h"
 #include "ausculta-archive-page.h"
 #include "ausculta-explore-page.h"
+#include "ausculta-models-page.h"
 #include "ausculta-inspect-page.h"
 #include "ausculta-main-window.h"
 
@@ -20,6 +21,7 @@ struct _AuscultaMainWindow
   AuscultaInspectPage  *inspect_page;
   AuscultaArchivePage  *archive_page;
   AuscultaExplorePage  *explore_page;
+  AuscultaModelsPage   *models_page;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaMainWindow, ausculta_main_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -58,6 +60,7 @@ ausculta_main_window_class_init (AuscultaMainWindowClass *klass)
   g_type_ensure (AUSCULTA_TYPE_INSPECT_PAGE);
   g_type_ensure (AUSCULTA_TYPE_ARCHIVE_PAGE);
   g_type_ensure (AUSCULTA_TYPE_EXPLORE_PAGE);
+  g_type_ensure (AUSCULTA_TYPE_MODELS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ausculta/Ausculta/ausculta-main-window.ui");
@@ -66,6 +69,7 @@ ausculta_main_window_class_init (AuscultaMainWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, inspect_page);
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, archive_page);
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, explore_page);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, models_page);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s",
                                    ausculta_main_window_show_page);
@@ -81,15 +85,41 @@ on_measurement (AuscultaInspection *inspection,
   ausculta_explore_page_invalidate (self->explore_page);
 }
 
+/* Whoever logs in at the bench acts on the Models page: the archive
+ * decides what their role allows. */
+static void
+on_operator (AuscultaInspectPage *page,
+             GParamSpec          *pspec,
+             AuscultaMainWindow  *self)
+{
+  ausculta_models_page_set_user (self->models_page, ausculta_inspect_page_get_operator (page));
+}
+
+/* The next inspection is decided by the newly approved model. */
+static void
+on_production_changed (AuscultaModelsPage *page,
+                       AuscultaModel      *model,
+                       AuscultaMainWindow *self)
+{
+  AuscultaInspection *inspection = ausculta_inspect_page_get_inspection (self->inspect_page);
+
+  if (inspection != NULL)
+    ausculta_inspection_set_model (inspection, model);
+}
+
 static void
 ausculta_main_window_init (AuscultaMainWindow *self)
 {
   AuscultaInspection *inspection;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->inspect_page, "notify::operator", G_CALLBACK (on_operator), self, 0);
+  g_signal_connect_object (self->models_page, "production-changed",
+                           G_CALLBACK (on_production_changed), self, 0);
   inspection = ausculta_inspect_page_get_inspection (self->inspect_page);
   if (inspection != NULL)
     {
+      ausculta_models_page_set_archive (self->models_page, ausculta_inspection_get_archive (inspection));
       ausculta_archive_page_set_archive (self->archive_page, ausculta_inspection_get_archive (inspection));
       ausculta_explore_page_set_archive (self->explore_page, ausculta_inspection_get_archive (inspection));
       g_signal_connect_object (inspection, "notify::measurement", G_CALLBACK (on_measurement), self, 0);
