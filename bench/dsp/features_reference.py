@@ -52,7 +52,9 @@ def extract(signals):
 
 def main():
     path, repeats = sys.argv[1], int(sys.argv[2])
-    signals = np.fromfile(path, dtype="<f4").reshape(4, -1)
+    # In double precision, as Ausculta computes (float32 cumulative sums
+    # lose the high bands).
+    signals = np.fromfile(path, dtype="<f4").astype(np.float64).reshape(4, -1)
     times = []
     for _ in range(repeats):
         start = time.thread_time()
@@ -60,7 +62,7 @@ def main():
         times.append(time.thread_time() - start)
     assert features.shape == (432,)
     if len(sys.argv) > 3:
-        np.savetxt(sys.argv[3], features)
+        np.savetxt(sys.argv[3], features, fmt="%.17g")
     print(f"seconds: {min(times)}")
 
 
