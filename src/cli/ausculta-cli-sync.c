@@ -127,6 +127,9 @@ run_once (AuscultaArchive *archive,
         status = AUSCULTA_CLI_USER_ERROR;
       if (pull && AUSCULTA_IS_MLFLOW_SYNC (target) && !pull_champion (AUSCULTA_MLFLOW_SYNC (target), archive))
         status = AUSCULTA_CLI_USER_ERROR;
+      /* deliver the worker's pending status notification, which holds it */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
     }
   return status;
 }
@@ -137,11 +140,17 @@ on_status (GObject    *worker,
            gpointer    data)
 {
   g_autoptr(AuscultaSyncStatus) status = NULL;
+  char *line;
 
   g_object_get (worker, "status", &status, NULL);
-  g_print ("%s: %s, %" G_GUINT64_FORMAT " queued%s%s\n", status->target,
-           ausculta_sync_state_to_string (status->state), status->backlog,
-           status->last_error ? " — " : "", status->last_error ? status->last_error : "");
+  line = g_strdup_printf ("%s: %s, %" G_GUINT64_FORMAT " queued%s%s\n", status->target,
+                          ausculta_sync_state_to_string (status->state), status->backlog,
+                          status->last_error ? ": " : "",
+                          status->last_error ? status->last_error : "");
+  /* a line per change, not one per poll */
+  if (g_strcmp0 (line, g_object_get_data (worker, "last-line")) != 0)
+    g_print ("%s", line);
+  g_object_set_data_full (worker, "last-line", line, g_free);
 }
 
 static gboolean

@@ -584,8 +584,14 @@ ausculta_sync_worker_new (AuscultaArchive    *archive,
   self = g_object_new (AUSCULTA_TYPE_SYNC_WORKER, NULL);
   self->archive = g_object_ref (archive);
   self->target = g_object_ref (target);
-  self->status = g_new0 (AuscultaSyncStatus, 1);
-  self->status->target = g_strdup (ausculta_sync_target_get_name (target));
-  self->status->description = g_strdup (ausculta_sync_target_get_description (target));
+  /* what the archive remembers, so a status view is right before any pass */
+  self->status = ausculta_sync_status_load (archive, ausculta_sync_target_get_name (target),
+                                            ausculta_sync_target_get_description (target), NULL);
+  if (self->status == NULL)
+    {
+      self->status = g_new0 (AuscultaSyncStatus, 1);
+      self->status->target = g_strdup (ausculta_sync_target_get_name (target));
+      self->status->description = g_strdup (ausculta_sync_target_get_description (target));
+    }
   return self;
 }
