@@ -43,7 +43,7 @@ ausculta_cli_train (int    argc,
   const GOptionEntry entries[] = {
     { "csv", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &csv, N_("Labelled CSV file to train on (repeatable)"), N_("FILE") },
     { "archive", 0, 0, G_OPTION_ARG_FILENAME, &archive, N_("Train on the archive's labelled measurements"), N_("PATH") },
-    { "detector", 'd', 0, G_OPTION_ARG_STRING, &detector, N_("lof, knn, mahalanobis, pca or logistic (default lof)"), N_("NAME") },
+    { "detector", 'd', 0, G_OPTION_ARG_STRING, &detector, N_("lof, knn, mahalanobis, pca or logistic (default knn)"), N_("NAME") },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Training setting, e.g. n_neighbors=20, metric=cosine, preprocess=standard, target_frr=0.02 (repeatable)"), N_("KEY=VALUE") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Model file to write"), N_("MODEL") },
     { NULL }

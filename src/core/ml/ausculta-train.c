@@ -17,7 +17,7 @@ static const char * const known_keys[] = {
   "profile_name", "profile_hash", NULL
 };
 
-#define DEFAULT_DETECTOR   "lof"
+#define DEFAULT_DETECTOR   "knn"
 #define DEFAULT_PREPROCESS "log-standard"
 
 typedef struct {

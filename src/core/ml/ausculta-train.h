@@ -18,11 +18,14 @@ typedef void (*AuscultaProgressFunc) (double      fraction,
 /* Trains a model on @data. @settings is a NULL-terminated list of
  * "key=value" strings (NULL for the defaults), as given to
  * `ausculta-cli train --set`:
- *   detector=lof|knn|mahalanobis|pca|logistic   (default lof)
+ *   detector=lof|knn|mahalanobis|pca|logistic   (default knn)
  *   preprocess=standard|log-standard|none        (default log-standard)
  *   n_neighbors=K  metric=euclidean|manhattan|cosine   (lof, knn)
  *   n_components=N or variance=0.95, statistic=spe|t2|both   (pca)
- *   C=1.0  combine=none|lof|mahalanobis|knn       (logistic)
+ *   C=1.0                                         (logistic)
+ *   combine=none|lof|knn|mahalanobis|pca          (a second detector; the score
+ *                                                  is the larger of the two, each
+ *                                                  scaled on good out-of-fold scores)
  *   target_frr=0.01  target_escape=0.005          (threshold rule)
  *   folds=5  repeats=2  seed=1                    (out-of-fold scores)
  * Detectors learn from the good rows only; logistic needs good and bad rows.
