@@ -3,8 +3,12 @@
 
 #include "config.h"
 
+#include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +16,7 @@
 #include "ausculta-cli.h"
 #include "ausculta-data-paths.h"
 #include "ausculta-inspection.h"
+#include "ausculta-line-trigger.h"
 #include "ausculta-source-spec.h"
 
 typedef struct {
@@ -214,6 +219,17 @@ build_inspection (InspectOptions *options,
   return g_steal_pointer (&inspection);
 }
 
+static void
+print_result (AuscultaMeasurement *measurement,
+              const char          *status,
+              gboolean             json)
+{
+  if (json)
+    print_json (measurement, status);
+  else
+    print_text (measurement, status);
+}
+
 static int
 inspect_one (AuscultaInspection *inspection,
              const char         *serial,
@@ -226,37 +242,120 @@ inspect_one (AuscultaInspection *inspection,
   measurement = ausculta_inspection_run (inspection, NULL, &error);
   if (measurement == NULL)
     return ausculta_cli_fail (error);
-  if (json)
-    print_json (measurement, ausculta_inspection_get_status (inspection));
-  else
-    print_text (measurement, ausculta_inspection_get_status (inspection));
+  print_result (measurement, ausculta_inspection_get_status (inspection), json);
   return AUSCULTA_CLI_OK;
 }
 
-/* A PLC gateway (or a person) writes one serial per line, optionally as
- * "START <serial>"; each line runs one cycle. Ends at end of input or QUIT. */
+/* Cycles started by lines from a PLC gateway: on stdin (until its end or
+ * QUIT) or on a local socket (until SIGINT or SIGTERM). */
+typedef struct {
+  AuscultaInspection  *inspection;
+  AuscultaLineTrigger *trigger;
+  GMainLoop           *loop;
+  gboolean             json;
+  gboolean             stdin_closed;
+  GQueue               pending;         /* serials that arrived during a cycle */
+  int                  status;
+} LineSession;
+
+static void on_cycle_done (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      data);
+
+static void
+start_next (LineSession *session)
+{
+  g_autofree char *serial = g_queue_pop_head (&session->pending);
+
+  if (serial == NULL)
+    {
+      if (session->stdin_closed)
+        g_main_loop_quit (session->loop);
+      return;
+    }
+  ausculta_inspection_set_serial (session->inspection, serial);
+  ausculta_inspection_run_async (session->inspection, NULL, on_cycle_done, session);
+}
+
+static void
+on_cycle_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  LineSession *session = data;
+  AuscultaInspection *inspection = AUSCULTA_INSPECTION (object);
+  g_autoptr(AuscultaMeasurement) measurement = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *serial = ausculta_inspection_get_serial (inspection);
+
+  measurement = ausculta_inspection_run_finish (inspection, result, &error);
+  if (measurement == NULL)
+    {
+      session->status = ausculta_cli_fail (error);
+      ausculta_line_trigger_report (session->trigger, serial, NULL, error);
+    }
+  else
+    {
+      print_result (measurement, ausculta_inspection_get_status (inspection), session->json);
+      ausculta_line_trigger_report (session->trigger, serial, measurement, NULL);
+    }
+  fflush (stdout);
+  start_next (session);
+}
+
+/* Serials queue up: a pipe delivers every line at once, a gateway may
+ * send the next serial before the previous result. */
+static void
+on_start (AuscultaLineTrigger *trigger,
+          const char          *serial,
+          LineSession         *session)
+{
+  g_queue_push_tail (&session->pending, g_strdup (serial));
+  if (!ausculta_inspection_is_running (session->inspection))
+    start_next (session);
+}
+
+static void
+on_closed (AuscultaLineTrigger *trigger,
+           LineSession         *session)
+{
+  session->stdin_closed = TRUE;
+  if (!ausculta_inspection_is_running (session->inspection) && g_queue_is_empty (&session->pending))
+    g_main_loop_quit (session->loop);
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_CONTINUE;
+}
+
 static int
 inspect_from_lines (AuscultaInspection *inspection,
+                    const char         *trigger_spec,
                     gboolean            json)
 {
-  char line[512];
-  int status = AUSCULTA_CLI_OK;
+  g_autoptr(AuscultaLineTrigger) trigger = ausculta_line_trigger_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  LineSession session = { inspection, trigger, loop, json, FALSE, G_QUEUE_INIT, AUSCULTA_CLI_OK };
+  g_autoptr(GError) error = NULL;
 
-  while (fgets (line, sizeof line, stdin) != NULL)
+  g_signal_connect (trigger, "start", G_CALLBACK (on_start), &session);
+  if (g_str_equal (trigger_spec, "stdin"))
     {
-      char *serial = g_strstrip (line);
+      g_autoptr(GInputStream) input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
 
-      if (g_str_has_prefix (serial, "START "))
-        serial = g_strstrip (serial + 6);
-      if (g_str_equal (serial, "QUIT"))
-        break;
-      if (*serial == '\0')
-        continue;
-      if (inspect_one (inspection, serial, json) != AUSCULTA_CLI_OK)
-        status = AUSCULTA_CLI_USER_ERROR;
-      fflush (stdout);
+      g_signal_connect (trigger, "closed", G_CALLBACK (on_closed), &session);
+      ausculta_line_trigger_watch (trigger, input, NULL);
     }
-  return status;
+  else if (!ausculta_line_trigger_listen (trigger, trigger_spec + strlen ("socket:"), &error))
+    return ausculta_cli_fail (error);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_main_loop_run (loop);
+  g_queue_clear_full (&session.pending, g_free);
+  return session.status;
 }
 
 int
@@ -279,7 +378,8 @@ ausculta_cli_inspect (int    argc,
     { "operator", 0, 0, G_OPTION_ARG_STRING, &options.operator_name, N_("Operator name"), "NAME" },
     { "station", 0, 0, G_OPTION_ARG_STRING, &options.station, N_("Station name (default: host name)"), "NAME" },
     { "realtime", 0, 0, G_OPTION_ARG_NONE, &options.realtime, N_("Pace the simulator and recordings in real time"), NULL },
-    { "trigger", 0, 0, G_OPTION_ARG_STRING, &options.trigger, N_("stdin: one cycle per serial read on standard input"), "TRIGGER" },
+    { "trigger", 0, 0, G_OPTION_ARG_STRING, &options.trigger,
+      N_("One cycle per serial line from a PLC gateway: stdin, or socket:PATH (a local socket)"), "TRIGGER" },
     { NULL }
   };
   gboolean json;
@@ -296,14 +396,15 @@ ausculta_cli_inspect (int    argc,
     g_printerr (_("ausculta-cli: unknown format “%s”: expected text or json\n"), options.format);
   else if (options.source == NULL)
     g_printerr (_("ausculta-cli: inspect needs --source (simulator, portaudio:DEVICE, file:WAV…)\n"));
-  else if (options.trigger != NULL && !g_str_equal (options.trigger, "stdin"))
-    g_printerr (_("ausculta-cli: unknown trigger “%s”: expected stdin\n"), options.trigger);
+  else if (options.trigger != NULL && !g_str_equal (options.trigger, "stdin")
+           && !(g_str_has_prefix (options.trigger, "socket:") && options.trigger[7] != '\0'))
+    g_printerr (_("ausculta-cli: unknown trigger “%s”: expected stdin or socket:PATH\n"), options.trigger);
   else if (options.serial == NULL && options.trigger == NULL)
-    g_printerr (_("ausculta-cli: inspect needs --serial SN (or --trigger stdin)\n"));
+    g_printerr (_("ausculta-cli: inspect needs --serial SN (or --trigger stdin|socket:PATH)\n"));
   else if (!(inspection = build_inspection (&options, &error)))
     status = ausculta_cli_fail (error);
   else if (options.trigger != NULL)
-    status = inspect_from_lines (inspection, json);
+    status = inspect_from_lines (inspection, options.trigger, json);
   else
     status = inspect_one (inspection, options.serial, json);
 out:

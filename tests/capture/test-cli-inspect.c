@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -115,6 +117,64 @@ test_inspect_lines (void)
   run_clear (&run);
 }
 
+static char *
+read_reply (GDataInputStream *replies)
+{
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (replies, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return line;
+}
+
+static void
+test_inspect_socket (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_runtime_dir (), "plc.sock", NULL);
+  g_autofree char *trigger = g_strconcat ("socket:", path, NULL);
+  const char *argv[] = { g_getenv ("AUSCULTA_CLI"), "inspect", "--source", "simulator", "--trigger",
+                         trigger, "--no-archive", NULL };
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GDataInputStream) replies = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  GOutputStream *commands;
+
+  g_mkdir_with_parents (g_get_user_runtime_dir (), 0700);
+  cli = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 500 && connection == NULL; i++)
+    {
+      g_clear_error (&error);
+      connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
+      if (connection == NULL)
+        g_usleep (10000);
+    }
+  g_assert_no_error (error);
+  commands = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  replies = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  /* The gateway sends a serial, waits for the result, sends the next. */
+  g_assert_true (g_output_stream_write_all (commands, "START SN-S1\n", 12, NULL, NULL, &error));
+  first = read_reply (replies);
+  g_assert_cmpstr (first, ==, "RESULT SN-S1 NONE nan");
+  g_assert_true (g_output_stream_write_all (commands, "SN-S2\r\n", 7, NULL, NULL, &error));
+  second = read_reply (replies);
+  g_assert_cmpstr (second, ==, "RESULT SN-S2 NONE nan");
+  g_subprocess_send_signal (cli, SIGTERM);
+  g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "SN-S1: NONE\n"));
+  g_assert_nonnull (strstr (out, "\nSN-S2: NONE\n"));
+  /* The socket file goes with the server. */
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_inspect_errors (void)
 {
@@ -142,7 +202,7 @@ test_inspect_errors (void)
     Run run = run_cli (NULL, "inspect", "--source", "simulator", NULL);
 
     g_assert_cmpint (run.status, ==, 1);
-    g_assert_cmpstr (run.err, ==, "ausculta-cli: inspect needs --serial SN (or --trigger stdin)\n");
+    g_assert_cmpstr (run.err, ==, "ausculta-cli: inspect needs --serial SN (or --trigger stdin|socket:PATH)\n");
     run_clear (&run);
   }
 }
@@ -168,6 +228,7 @@ main (int    argc,
   g_test_add_func ("/ausculta/cli/inspect/json", test_inspect_json);
   g_test_add_func ("/ausculta/cli/inspect/archived", test_inspect_archived);
   g_test_add_func ("/ausculta/cli/inspect/lines", test_inspect_lines);
+  g_test_add_func ("/ausculta/cli/inspect/socket", test_inspect_socket);
   g_test_add_func ("/ausculta/cli/inspect/errors", test_inspect_errors);
   status = g_test_run ();
   g_unlink (raw);
