@@ -338,8 +338,47 @@ static_schedule (guint  n,
   *last = *first + q + (thread < r ? 1 : 0);
 }
 
+/* The reference set against itself, parallel on X: D(Xi, Yj) is the
+ * transpose of D(Xj, Yi) (same products, same sums), so each pair of chunks
+ * is computed once and pushed both ways. Taking j as the outer loop keeps
+ * every row's heap fed in ascending reference order, as scikit-learn does. */
+static void
+argkmin_self_symmetric (BlockContext *ctx,
+                        guint         k,
+                        double       *dist,
+                        guint        *ind,
+                        GCancellable *cancellable)
+{
+  const AuscultaNeighbors *nb = ctx->nb;
+  guint n = nb->n_ref, chunks = n_chunks (n, ARGKMIN_CHUNK);
+
+  for (guint j = 0; j < chunks && !g_cancellable_is_cancelled (cancellable); j++)
+    {
+      guint y0, y1;
+
+      chunk_bounds (n, ARGKMIN_CHUNK, j, &y0, &y1);
+      for (guint i = j; i < chunks; i++)
+        {
+          guint x0, x1, nx, ny = y1 - y0;
+
+          chunk_bounds (n, ARGKMIN_CHUNK, i, &x0, &x1);
+          nx = x1 - x0;
+          compute_block (ctx, x0, x1, y0, y1);
+          push_block (ctx, nx, y0, y1, dist + (gsize) x0 * k, ind + (gsize) x0 * k, k);
+          if (i == j)
+            continue;
+          /* the transposed block: rows of chunk j against references of chunk i */
+          for (guint b = 0; b < ny; b++)
+            for (guint a = 0; a < nx; a++)
+              heap_push (dist + (gsize) (y0 + b) * k, ind + (gsize) (y0 + b) * k, k,
+                         ctx->block[(gsize) a * ny + b], x0 + a);
+        }
+    }
+}
+
 static void
 argkmin (BlockContext *ctx,
+         gboolean      self,
          guint         n_x,
          guint         k,
          double       *dist,
@@ -358,6 +397,11 @@ argkmin (BlockContext *ctx,
 
   for (gsize i = 0; i < (gsize) n_x * k; i++)
     dist[i] = DBL_MAX, ind[i] = 0;
+  if (self && !on_y)
+    {
+      argkmin_self_symmetric (ctx, k, dist, ind, cancellable);
+      x_chunks = 0;
+    }
   for (guint xc = 0; xc < x_chunks && !g_cancellable_is_cancelled (cancellable); xc++)
     {
       guint x0, x1, nx;
@@ -394,6 +438,8 @@ argkmin (BlockContext *ctx,
       for (guint i = 0; i < nx; i++)
         simultaneous_sort (out_d + (gsize) i * k, out_i + (gsize) i * k, k);
     }
+  for (guint i = 0; self && !on_y && i < n_x; i++)
+    simultaneous_sort (dist + (gsize) i * k, ind + (gsize) i * k, k);
   if (nb->metric == AUSCULTA_METRIC_EUCLIDEAN)
     for (gsize i = 0; i < (gsize) n_x * k; i++)
       dist[i] = sqrt (MAX (dist[i], 0.0));
@@ -731,7 +777,7 @@ ausculta_neighbors_query (const AuscultaNeighbors *neighbors,
           sq_row_norms (queries, n_x, neighbors->n_cols, x_sqnorms);
           ctx.x_sqnorms = x_sqnorms;
         }
-      argkmin (&ctx, n_x, kk, self ? all_d : dist, self ? all_i : ind, cancellable);
+      argkmin (&ctx, self, n_x, kk, self ? all_d : dist, self ? all_i : ind, cancellable);
     }
   if (g_cancellable_is_cancelled (cancellable))
     return FALSE;
