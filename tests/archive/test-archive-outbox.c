@@ -36,6 +36,7 @@ test_peek_defer_complete (void)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) in_an_hour = g_date_time_add_hours (now, 1);
   g_autoptr(GDateTime) in_two_hours = g_date_time_add_hours (now, 2);
+  g_autoptr(AuscultaMeasurement) loaded = NULL;
   AuscultaOutboxItem *first;
   gint64 done[2];
 
@@ -48,7 +49,8 @@ test_peek_defer_complete (void)
   g_assert_cmpuint (first->attempts, ==, 0);
   g_assert_null (first->last_error);
   g_assert_cmpint (first->id, <, ((AuscultaOutboxItem *) items->pdata[1])->id);
-  g_assert_nonnull (ausculta_archive_load_measurement (archive, first->ref_id, FALSE, NULL));
+  loaded = ausculta_archive_load_measurement (archive, first->ref_id, FALSE, NULL);
+  g_assert_cmpstr (loaded->serial, ==, "SN-0");
 
   /* The first fails: it is not due again before its time, and its error
    * is the target's last error. */

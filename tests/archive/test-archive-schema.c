@@ -120,6 +120,7 @@ test_newer_version (void)
   g_autoptr(AuscultaMeasurement) m = archive_test_measurement ("SN-1", "b", "a", 0, 1,
                                                               AUSCULTA_VERDICT_OK, 0);
   g_autoptr(AuscultaArchive) reopened = NULL;
+  g_autoptr(AuscultaMeasurement) back = NULL;
   sqlite3 *db;
 
   ausculta_archive_insert_measurement (archive, m, &error);
@@ -137,7 +138,9 @@ test_newer_version (void)
   sqlite3_close (db);
   reopened = ausculta_archive_open (path, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (ausculta_archive_load_measurement (reopened, m->id, FALSE, &error));
+  back = ausculta_archive_load_measurement (reopened, m->id, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->serial, ==, "SN-1");
 }
 
 static void
