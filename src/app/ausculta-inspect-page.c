@@ -9,6 +9,7 @@
 #include "ausculta-bench.h"
 #include "ausculta-inspect-page.h"
 #include "ausculta-live-view.h"
+#include "ausculta-login-bar.h"
 #include "ausculta-outbox.h"
 #include "ausculta-verdict-banner.h"
 
@@ -20,16 +21,11 @@ struct _AuscultaInspectPage
 {
   GtkWidget              parent_instance;
 
-  GtkStack              *login_stack;
-  GtkEntry              *user_entry;
-  GtkPasswordEntry      *secret_entry;
-  GtkLabel              *user_label;
-  GtkLabel              *login_error_label;
+  AuscultaLoginBar      *login_bar;
   GtkLabel              *counters_label;
   GtkLabel              *sync_label;
   GtkEntry              *serial_entry;
   GtkWidget             *start_button;
-  GtkWidget             *login_button;
   GtkProgressBar        *progress_bar;
   GtkLabel              *status_label;
   AuscultaVerdictBanner *banner;
@@ -41,8 +37,6 @@ struct _AuscultaInspectPage
   AuscultaArchive       *archive;
   GCancellable          *cancellable;
   char                  *operator_name;
-  gboolean               login_required;
-  gboolean               authenticating;
   guint                  counts[4];          /* per AuscultaVerdict */
   guint                  sync_timeout;
   char                  *setup_notes;
@@ -114,25 +108,17 @@ update_sync_badge (gpointer user_data)
 }
 
 static void
-show_login_error (AuscultaInspectPage *self,
-                  const char          *message)
-{
-  gtk_label_set_label (self->login_error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->login_error_label), message != NULL);
-}
-
-static void
 update_actions (AuscultaInspectPage *self)
 {
   gboolean running = self->inspection != NULL && ausculta_inspection_is_running (self->inspection);
   gboolean may_start = self->inspection != NULL && !running
-                       && (!self->login_required || self->operator_name != NULL);
+                       && (!ausculta_login_bar_is_required (self->login_bar)
+                           || self->operator_name != NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspect.start", may_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspect.stop", running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspect.switch-user", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspect.login",
-                                 self->archive != NULL && !self->authenticating);
+  /* Nobody switches user in the middle of a motor. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self->login_bar), "login.switch-user", !running);
 }
 
 /* ---- live views ---- */
@@ -335,132 +321,6 @@ focus_serial (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (AUSCULTA_INSPECT_PAGE (widget)->serial_entry));
 }
 
-/* ---- quick login ---- */
-
-typedef struct
-{
-  char *name;
-  char *secret;
-} Credentials;
-
-static void
-credentials_free (Credentials *credentials)
-{
-  g_free (credentials->name);
-  /* The secret does not outlive the check. */
-  if (credentials->secret != NULL)
-    memset (credentials->secret, 0, strlen (credentials->secret));
-  g_free (credentials->secret);
-  g_free (credentials);
-}
-
-/* Argon2id is slow by design: the check runs in a worker. */
-static void
-authenticate_in_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
-{
-  AuscultaInspectPage *self = source_object;
-  Credentials *credentials = task_data;
-  GError *error = NULL;
-  AuscultaUser *user;
-
-  user = ausculta_archive_authenticate (self->archive, credentials->name, credentials->secret, &error);
-  if (user == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, user, (GDestroyNotify) ausculta_user_free);
-}
-
-static void
-on_authenticated (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (object);
-  g_autoptr(GError) error = NULL;
-  AuscultaUser *user = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *text = NULL;
-
-  self->authenticating = FALSE;
-  update_actions (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->secret_entry), "");
-  if (user == NULL)
-    {
-      show_login_error (self, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->secret_entry));
-      return;
-    }
-  set_operator (self, user->name);
-  /* Translators: the user logged in, then their role */
-  text = g_strdup_printf (_("%s (%s)"), user->full_name != NULL && *user->full_name != '\0'
-                                        ? user->full_name : user->name,
-                          ausculta_role_to_string (user->role));
-  gtk_label_set_label (self->user_label, text);
-  gtk_stack_set_visible_child_name (self->login_stack, "user");
-  show_login_error (self, NULL);
-  ausculta_user_free (user);
-  update_actions (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->serial_entry));
-}
-
-static void
-login (GtkWidget  *widget,
-       const char *action_name,
-       GVariant   *parameter)
-{
-  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
-  Credentials *credentials;
-
-  if (self->archive == NULL)
-    return;
-  credentials = g_new0 (Credentials, 1);
-  credentials->name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_entry))));
-  credentials->secret = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->secret_entry)));
-  if (*credentials->name == '\0')
-    {
-      credentials_free (credentials);
-      gtk_widget_grab_focus (GTK_WIDGET (self->user_entry));
-      return;
-    }
-  self->authenticating = TRUE;
-  update_actions (self);
-  task = g_task_new (self, NULL, on_authenticated, NULL);
-  g_task_set_source_tag (task, login);
-  g_task_set_task_data (task, credentials, (GDestroyNotify) credentials_free);
-  g_task_run_in_thread (task, authenticate_in_thread);
-}
-
-static void
-switch_user (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (widget);
-
-  set_operator (self, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (self->user_entry), "");
-  gtk_stack_set_visible_child_name (self->login_stack, "login");
-  update_actions (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->user_entry));
-}
-
-static void
-on_user_activate (GtkEntry            *entry,
-                  AuscultaInspectPage *self)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (self->secret_entry));
-}
-
-static void
-on_secret_activate (GtkPasswordEntry    *entry,
-                    AuscultaInspectPage *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "inspect.login", NULL);
-}
-
 /* ---- confirm or flag ---- */
 
 static void
@@ -507,15 +367,16 @@ flag (GtkWidget  *widget,
 
 /* ---- set-up ---- */
 
+/* A user logged in (or out) at the bench: they operate what comes next. */
 static void
-setup_login (AuscultaInspectPage *self)
+on_user_name (AuscultaLoginBar    *login_bar,
+              GParamSpec          *pspec,
+              AuscultaInspectPage *self)
 {
-  g_autoptr(GPtrArray) users = NULL;
-
-  if (self->archive != NULL)
-    users = ausculta_archive_list_users (self->archive, NULL);
-  self->login_required = users != NULL && users->len > 0;
-  gtk_stack_set_visible_child_name (self->login_stack, self->login_required ? "login" : "open");
+  set_operator (self, ausculta_login_bar_get_user_name (login_bar));
+  update_actions (self);
+  if (self->operator_name != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->serial_entry));
 }
 
 static void
@@ -542,8 +403,10 @@ static void
 on_map (GtkWidget           *widget,
         AuscultaInspectPage *self)
 {
-  gtk_widget_grab_focus (self->login_required && self->operator_name == NULL
-                         ? GTK_WIDGET (self->user_entry) : GTK_WIDGET (self->serial_entry));
+  if (ausculta_login_bar_is_required (self->login_bar) && self->operator_name == NULL)
+    ausculta_login_bar_focus (self->login_bar);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->serial_entry));
 }
 
 static void
@@ -611,20 +474,16 @@ ausculta_inspect_page_class_init (AuscultaInspectPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (AUSCULTA_TYPE_LIVE_VIEW);
+  g_type_ensure (AUSCULTA_TYPE_LOGIN_BAR);
   g_type_ensure (AUSCULTA_TYPE_VERDICT_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ausculta/Ausculta/ausculta-inspect-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, AuscultaInspectPage, name)
-  BIND (login_stack);
-  BIND (user_entry);
-  BIND (secret_entry);
-  BIND (user_label);
-  BIND (login_error_label);
+  BIND (login_bar);
   BIND (counters_label);
   BIND (sync_label);
   BIND (serial_entry);
   BIND (start_button);
-  BIND (login_button);
   BIND (progress_bar);
   BIND (status_label);
   BIND (banner);
@@ -633,14 +492,10 @@ ausculta_inspect_page_class_init (AuscultaInspectPageClass *klass)
   BIND (second_view);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_serial_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_user_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_secret_activate);
 
   gtk_widget_class_install_action (widget_class, "inspect.start", NULL, start);
   gtk_widget_class_install_action (widget_class, "inspect.stop", NULL, stop);
   gtk_widget_class_install_action (widget_class, "inspect.focus-serial", NULL, focus_serial);
-  gtk_widget_class_install_action (widget_class, "inspect.login", NULL, login);
-  gtk_widget_class_install_action (widget_class, "inspect.switch-user", NULL, switch_user);
   gtk_widget_class_install_action (widget_class, "inspect.confirm", NULL, confirm);
   gtk_widget_class_install_action (widget_class, "inspect.flag", NULL, flag);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "inspect.stop", NULL);
@@ -654,7 +509,8 @@ ausculta_inspect_page_init (AuscultaInspectPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   setup_bench (self);
-  setup_login (self);
+  g_signal_connect_object (self->login_bar, "notify::user-name", G_CALLBACK (on_user_name), self, 0);
+  ausculta_login_bar_set_archive (self->login_bar, self->archive);
   update_counters (self);
   update_sync_badge (self);
   update_actions (self);

@@ -11,6 +11,7 @@
 #include "ausculta-gui-test.h"
 #include "ausculta-inspect-page.h"
 #include "ausculta-live-view.h"
+#include "ausculta-login-bar.h"
 #include "ausculta-main-window.h"
 #include "ausculta-verdict-banner.h"
 
@@ -26,6 +27,11 @@ child (GtkWidget  *page,
        const char *name)
 {
   GObject *object = gtk_widget_get_template_child (page, AUSCULTA_TYPE_INSPECT_PAGE, name);
+
+  /* The login widgets are the login bar's. */
+  if (object == NULL)
+    object = gtk_widget_get_template_child (GTK_WIDGET (gtk_widget_get_template_child (page, AUSCULTA_TYPE_INSPECT_PAGE, "login_bar")),
+                                            AUSCULTA_TYPE_LOGIN_BAR, name);
 
   g_assert_nonnull (object);
   return GTK_WIDGET (object);
@@ -193,7 +199,7 @@ test_inspect (void)
   ausculta_test_save_shot (shot, "inspect-after-run-dark");
 
   /* Switching user needs the PIN again. */
-  gtk_widget_activate_action (page, "inspect.switch-user", NULL);
+  gtk_widget_activate_action (child (page, "login_bar"), "login.switch-user", NULL);
   g_assert_null (ausculta_inspect_page_get_operator (AUSCULTA_INSPECT_PAGE (page)));
   g_assert_false (gtk_widget_get_sensitive (child (page, "start_button")));
   gtk_window_destroy (GTK_WINDOW (window));
