@@ -15,7 +15,7 @@
 /* The numbers of issue 5 item 4 on a generated archive of 1,000,000
  * measurements (432 features each, one year, 4 stations, 2 models, 5,000
  * labelled). The archive is built once into $AUSCULTA_BENCH_ARCHIVE
- * (default /tmp/ausculta-bench-1m.sqlite) and reused: delete it to rebuild.
+ * (default /tmp/ausculta-archive-bench/1m.sqlite) and reused: delete it to rebuild.
  * $AUSCULTA_BENCH_N changes the size (for a quick run). */
 
 #define BATCH 1000
@@ -295,7 +295,8 @@ main (int    argc,
 {
   const char *path_env = g_getenv ("AUSCULTA_BENCH_ARCHIVE");
   const char *n_env = g_getenv ("AUSCULTA_BENCH_N");
-  g_autofree char *path = g_strdup (path_env ? path_env : "/tmp/ausculta-bench-1m.sqlite");
+  g_autofree char *path = g_strdup (path_env ? path_env
+                                              : "/tmp/ausculta-archive-bench/1m.sqlite");
   guint n = n_env ? (guint) g_ascii_strtoull (n_env, NULL, 10) : 1000000;
   g_autoptr(AuscultaArchive) archive = NULL;
   g_autoptr(GError) error = NULL;
