@@ -189,6 +189,26 @@ test_inspect (void)
   g_assert_cmpstr (archived->serial, ==, "SN-0001");
   g_assert_cmpstr (archived->operator_name, ==, "bob");
 
+  /* The inspector confirms an OK/NOK verdict: the measurement is labelled
+   * accordingly, by them. */
+  if (measurement->verdict == AUSCULTA_VERDICT_OK || measurement->verdict == AUSCULTA_VERDICT_NOK)
+    {
+      g_autoptr(GPtrArray) labels = NULL;
+      AuscultaLabel *label;
+
+      g_assert_true (gtk_widget_get_visible (child (page, "review_box")));
+      gtk_widget_activate_action (page, "inspect.confirm", NULL);
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (page, "status_label"))), ==, "Verdict confirmed");
+      labels = ausculta_archive_get_label_history (archive, measurement->id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (labels->len, ==, 1);
+      label = g_ptr_array_index (labels, 0);
+      g_assert_cmpint (label->label, ==, measurement->verdict == AUSCULTA_VERDICT_OK ? AUSCULTA_LABEL_OK
+                                                                                     : AUSCULTA_LABEL_NG);
+      g_assert_cmpstr (label->user_name, ==, "bob");
+      g_assert_false (gtk_widget_get_visible (child (page, "review_box")));
+    }
+
   ausculta_test_wait_ms (300);
   shot = ausculta_test_render (GTK_WIDGET (window));
   ausculta_test_save_shot (shot, "inspect-after-run-light");
