@@ -268,6 +268,9 @@ ausculta_comedi_source_class_init (AuscultaComediSourceClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   AuscultaSourceClass *source_class = AUSCULTA_SOURCE_CLASS (klass);
 
+  /* Samples at the converter's rails are clipping, which the sensor health
+   * check reports; comedilib's default would turn them into NaN. */
+  comedi_set_global_oor_behavior (COMEDI_OOR_NUMBER);
   object_class->finalize = ausculta_comedi_source_finalize;
   source_class->open = ausculta_comedi_source_open;
   source_class->start = ausculta_comedi_source_start;
