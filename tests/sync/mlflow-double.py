@@ -388,6 +388,9 @@ class Handler(BaseHTTPRequestHandler):
             if store.control['fail_count'] > 0:
                 store.control['fail_count'] -= 1
                 status = store.control['fail_status']
+                if status in (401, 403):   # basic-auth refusals are plain text
+                    return self.send(status, b'Forbidden: no access to this repository',
+                                     'text/plain')
                 code = 'REQUEST_LIMIT_EXCEEDED' if status == 429 else 'TEMPORARILY_UNAVAILABLE'
                 return self.send_json(status, {'error_code': code, 'message': 'try again later'})
         if url.path.startswith('/api/2.0/mlflow-artifacts/artifacts/'):

@@ -311,6 +311,36 @@ test_wrong_token (Fixture       *f,
   g_assert_cmpuint (sync_test_mlflow_count (state, "runs"), ==, 0);
 }
 
+/* A token without access to the repository: stays queued, says why. */
+static void
+test_forbidden (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *id = add_model (f, 1, FALSE);
+  g_autoptr(AuscultaSyncStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) state = NULL;
+
+  sync_test_mlflow_control (f->server, "{\"fail_status\": 403, \"fail_count\": 1000}");
+  f->clock.now = g_get_real_time ();
+  g_assert_false (ausculta_sync_worker_run_once (f->worker, NULL, &error));
+  g_assert_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_AUTH);
+  status = ausculta_sync_worker_get_status (f->worker);
+  g_assert_cmpint (status->state, ==, AUSCULTA_SYNC_STATE_AUTH);
+  g_assert_cmpuint (status->backlog, ==, 1);
+  g_assert_nonnull (strstr (status->last_error, "HTTP 403"));
+  g_assert_nonnull (strstr (status->last_error, "no access to this repository"));
+  g_clear_error (&error);
+
+  /* access granted and wake() called (new token): sent at once */
+  sync_test_mlflow_control (f->server, "{\"fail_count\": 0}");
+  ausculta_sync_worker_wake (f->worker);
+  g_assert_true (ausculta_sync_worker_run_once (f->worker, NULL, &error));
+  g_assert_no_error (error);
+  state = sync_test_mlflow_state (f->server);
+  g_assert_cmpuint (sync_test_mlflow_count (state, "runs"), ==, 1);
+}
+
 static void
 test_no_registry (Fixture       *f,
                   gconstpointer  data)
@@ -441,6 +471,7 @@ main (int    argc,
   ADD ("previous-and-rollback", test_previous_and_rollback, NULL);
   ADD ("bursts-of-5xx-and-429", test_bursts_of_5xx_and_429, NULL);
   ADD ("wrong-token", test_wrong_token, "--auth=bench:right-token");
+  ADD ("forbidden-403-then-wake", test_forbidden, NULL);
   ADD ("no-registry-degrades", test_no_registry, NULL);
   ADD ("pull-champion-verifies", test_pull_champion, NULL);
   ADD ("slower-than-timeout", test_slower_than_timeout, NULL);

@@ -136,6 +136,10 @@ ausculta_mongo_target_new (const char *uri,
   set_default_timeout (parsed, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 5000);
   set_default_timeout (parsed, MONGOC_URI_CONNECTTIMEOUTMS, 5000);
   set_default_timeout (parsed, MONGOC_URI_SOCKETTIMEOUTMS, 30000);
+  /* the driver retries a write once after a dropped connection when the
+   * server is a replica set member; the upserts are idempotent anyway */
+  if (!mongoc_uri_has_option (parsed, MONGOC_URI_RETRYWRITES))
+    mongoc_uri_set_option_as_bool (parsed, MONGOC_URI_RETRYWRITES, true);
 
   target->database = g_strdup (database);
   target->collection = g_strdup (collection);

@@ -280,6 +280,7 @@ settle_batch (AuscultaSyncWorker *self,
 /* Sends batch after batch until nothing is due or an attempt fails. */
 static gboolean
 run_pass (AuscultaSyncWorker *self,
+          gint64              horizon_us,
           guint              *n_delivered,
           GError            **error)
 {
@@ -290,13 +291,14 @@ run_pass (AuscultaSyncWorker *self,
     {
       gint64 now_us = self->clock (self->clock_data);
       g_autoptr(GDateTime) now = date_time_from_us (now_us);
+      g_autoptr(GDateTime) due = date_time_from_us (MAX (now_us, horizon_us));
       g_autoptr(GPtrArray) items = NULL;
       g_autoptr(GPtrArray) item_errors = NULL;
       g_autoptr(GError) failure = NULL;
 
       if (g_atomic_int_get (&self->stopping))
         return TRUE;
-      items = ausculta_outbox_peek (self->archive, name, batch_size, now, error);
+      items = ausculta_outbox_peek (self->archive, name, batch_size, due, error);
       if (items == NULL)
         return FALSE;
       if (items->len == 0)
@@ -331,16 +333,21 @@ ausculta_sync_worker_run_once (AuscultaSyncWorker *self,
 {
   guint delivered = 0;
   gboolean ok = TRUE;
+  gint64 horizon = 0;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (AUSCULTA_IS_SYNC_WORKER (self), FALSE);
 
   g_mutex_lock (&self->run_lock);
   load_state (self);
+  /* woken: the rows held back until the next attempt are due now */
   if (g_atomic_int_compare_and_exchange (&self->force_retry, 1, 0))
-    self->next_attempt_us = 0;
+    {
+      horizon = self->next_attempt_us;
+      self->next_attempt_us = 0;
+    }
   if (self->next_attempt_us <= self->clock (self->clock_data))
-    ok = run_pass (self, &delivered, &local_error);
+    ok = run_pass (self, horizon, &delivered, &local_error);
   if (local_error != NULL && local_error->domain != AUSCULTA_SYNC_ERROR)
     {
       self->state = AUSCULTA_SYNC_STATE_ERROR;
