@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ausculta-dataset.h"
+#include "ausculta-model.h"
 #include "ml-test-util.h"
 
 /* ausculta-cli train / score / validate as a user runs them. */
@@ -216,6 +217,69 @@ test_score_json (void)
   g_assert_cmpuint (nok, >=, 345);
 }
 
+/* A historical StandardScaler + LOF pickle converted by the tool scores
+ * exactly as the pickle does. */
+static void
+test_convert_pickle (void)
+{
+  g_autofree char *csv = seed_file ("DATASET_VALIDATION_dev.csv");
+  g_autofree char *dir = g_dir_make_tmp ("convert-XXXXXX", NULL);
+  g_autofree char *pkl = g_build_filename (dir, "old.pkl", NULL);
+  g_autofree char *ref = g_build_filename (dir, "ref.f64", NULL);
+  g_autofree char *converted = g_build_filename (dir, "old.model", NULL);
+  g_autofree char *tool = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "tools",
+                                            "convert-sklearn-pickle.py", NULL);
+  g_autofree char *contents = NULL, *out = NULL, *err = NULL;
+  const char *script =
+    "import sys, pickle, numpy as np\n"
+    "from sklearn.pipeline import make_pipeline\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "from sklearn.neighbors import LocalOutlierFactor\n"
+    "rows = [l.rstrip('\\n').split(',') for l in open(sys.argv[1])]\n"
+    "head, rows = rows[0], rows[1:]\n"
+    "X = np.array([[float(v) for v in r[2:]] for r in rows]); y = np.array([float(r[1]) for r in rows])\n"
+    "m = make_pipeline(StandardScaler(), LocalOutlierFactor(n_neighbors=35, metric='cosine', novelty=True))\n"
+    "m.fit(X[y == 0])\n"
+    "pickle.dump(m, open(sys.argv[2], 'wb'))\n"
+    "m.score_samples(X).astype('<f8').tofile(sys.argv[3])\n";
+  const char *make[] = { "/usr/bin/python3", "-c", script, csv, pkl, ref, NULL };
+  const char *convert[] = { "/usr/bin/python3", tool, pkl, converted, "--version", "old-1", NULL };
+  const char *paths[] = { csv, NULL };
+  g_autoptr(AuscultaDataset) data = ausculta_dataset_load_csv (paths, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaModel) model = NULL;
+  g_autofree double *scores = g_new (double, data->n_rows);
+  g_autofree double *nof = g_new (double, data->n_rows);
+  gsize length;
+  int status;
+
+  if (!ml_test_have_sklearn ())
+    {
+      g_test_skip ("Debian's python3-sklearn is not installed");
+      return;
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) make, NULL, 0, NULL, NULL, NULL, &err, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_clear_pointer (&err, g_free);
+  g_assert_true (g_spawn_sync (NULL, (char **) convert, NULL, 0, NULL, NULL, &out, &err, &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("convert-sklearn-pickle.py failed: %s", err);
+  model = ausculta_model_load (converted, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ausculta_model_get_version (model), ==, "old-1");
+  g_assert_cmpfloat (ausculta_model_get_threshold (model), ==, 1.5);
+  g_assert_true (ausculta_model_is_lof (model));
+  /* the CSV's historical column order is the converter's default names */
+  g_assert_true (ausculta_model_score_matrix (model, data->values, data->n_rows, scores, nof, &error));
+  g_assert_true (g_file_get_contents (ref, &contents, &length, NULL));
+  g_assert_cmpuint (length, ==, sizeof (double) * data->n_rows);
+  ml_test_assert_close (nof, (double *) contents, data->n_rows, 1e-9, "converted pickle");
+  g_unlink (pkl);
+  g_unlink (ref);
+  g_unlink (converted);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -230,5 +294,6 @@ main (int    argc,
   g_test_add_func ("/ausculta/ml/cli/user-errors", test_user_errors);
   g_test_add_func ("/ausculta/ml/cli/validate-report", test_validate_report);
   g_test_add_func ("/ausculta/ml/cli/score-json", test_score_json);
+  g_test_add_func ("/ausculta/ml/cli/convert-sklearn-pickle", test_convert_pickle);
   return g_test_run ();
 }
