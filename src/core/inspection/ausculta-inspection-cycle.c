@@ -340,3 +340,80 @@ out:
   ausculta_inspection_cycle_ended (self);
   return g_steal_pointer (&measurement);
 }
+
+/* ---- running: in the caller, or in a worker ---- */
+
+AuscultaMeasurement *
+ausculta_inspection_run (AuscultaInspection *self,
+                         GCancellable       *cancellable,
+                         GError            **error)
+{
+  AuscultaInspectionSetup setup = { 0 };
+
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!ausculta_inspection_take_setup (self, &setup, error))
+    return NULL;
+  return ausculta_inspection_cycle (self, &setup, cancellable, error);
+}
+
+static void
+setup_free (gpointer data)
+{
+  AuscultaInspectionSetup *setup = data;
+
+  ausculta_inspection_setup_clear (setup);
+  g_free (setup);
+}
+
+static void
+run_in_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  AuscultaMeasurement *measurement = ausculta_inspection_cycle (source_object, task_data,
+                                                                cancellable, &error);
+
+  if (measurement != NULL)
+    g_task_return_pointer (task, measurement, (GDestroyNotify) ausculta_measurement_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/* The cycle is marked running before this returns, so that a second start
+ * (a double press, a repeated PLC line) fails with BUSY. */
+void
+ausculta_inspection_run_async (AuscultaInspection  *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AuscultaInspectionSetup *setup = g_new0 (AuscultaInspectionSetup, 1);
+  GError *error = NULL;
+
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ausculta_inspection_run_async);
+  if (!ausculta_inspection_take_setup (self, setup, &error))
+    {
+      g_free (setup);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, setup, setup_free);
+  g_task_run_in_thread (task, run_in_thread);
+}
+
+AuscultaMeasurement *
+ausculta_inspection_run_finish (AuscultaInspection *self,
+                                GAsyncResult       *result,
+                                GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ausculta-inspection-private.h"
+#include "ausculta-live-block.h"
 
 struct _AuscultaInspection
 {
@@ -35,15 +36,7 @@ struct _AuscultaInspection
   AuscultaMeasurement      *measurement;
 
   /* The latest live block, written by the cycle, read by anyone. */
-  GMutex                    block_lock;
-  char                     *block_run;
-  guint                     block_channels;
-  double                    block_rate;
-  double                    block_progress;
-  float                    *block;
-  gsize                     block_frames;
-  gsize                     block_capacity;
-  gboolean                  block_pending;
+  AuscultaLiveBlock        *live;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaInspection, ausculta_inspection, G_TYPE_OBJECT)
@@ -206,12 +199,8 @@ static gboolean
 deliver_block (gpointer data)
 {
   AuscultaInspection *self = data;
-  double progress;
+  double progress = ausculta_live_block_take (self->live);
 
-  g_mutex_lock (&self->block_lock);
-  self->block_pending = FALSE;
-  progress = self->block_progress;
-  g_mutex_unlock (&self->block_lock);
   if (progress != self->progress && self->state != AUSCULTA_INSPECTION_DONE)
     {
       self->progress = progress;
@@ -233,31 +222,12 @@ ausculta_inspection_publish_block (AuscultaInspection *self,
                                    gsize               offset,
                                    gsize               n_frames)
 {
-  gboolean schedule;
-
-  g_mutex_lock (&self->block_lock);
-  if (self->block_capacity < n_frames * n_channels)
-    {
-      self->block_capacity = n_frames * n_channels;
-      self->block = g_renew (float, self->block, self->block_capacity);
-    }
-  for (guint c = 0; c < n_channels; c++)
-    memcpy (self->block + c * n_frames, run_signals[c]->samples + offset, n_frames * sizeof (float));
-  if (g_strcmp0 (self->block_run, run) != 0)
-    {
-      g_free (self->block_run);
-      self->block_run = g_strdup (run);
-    }
-  self->block_channels = n_channels;
-  self->block_rate = sample_rate;
-  self->block_frames = n_frames;
-  self->block_progress = progress;
-  schedule = !self->block_pending;
-  self->block_pending = TRUE;
-  g_mutex_unlock (&self->block_lock);
-  if (schedule && g_thread_self () == self->owner)
+  if (!ausculta_live_block_store (self->live, run, progress, sample_rate, run_signals, n_channels,
+                                  offset, n_frames))
+    return;
+  if (g_thread_self () == self->owner)
     deliver_block (self);
-  else if (schedule)
+  else
     queue_on_owner (self, G_PRIORITY_DEFAULT_IDLE, deliver_block, g_object_ref (self), g_object_unref);
 }
 
@@ -269,22 +239,8 @@ ausculta_inspection_copy_latest_block (AuscultaInspection *self,
                                        float             **samples,
                                        gsize              *n_frames)
 {
-  gboolean have;
-
   g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), FALSE);
-
-  g_mutex_lock (&self->block_lock);
-  have = self->block_frames > 0;
-  if (have)
-    {
-      *run = g_strdup (self->block_run);
-      *n_channels = self->block_channels;
-      *sample_rate = self->block_rate;
-      *n_frames = self->block_frames;
-      *samples = g_memdup2 (self->block, self->block_frames * self->block_channels * sizeof (float));
-    }
-  g_mutex_unlock (&self->block_lock);
-  return have;
+  return ausculta_live_block_copy (self->live, run, n_channels, sample_rate, samples, n_frames);
 }
 
 /* ---- configuration ---- */
@@ -525,83 +481,6 @@ ausculta_inspection_setup_clear (AuscultaInspectionSetup *setup)
   setup->extractor = NULL;
 }
 
-/* ---- running ---- */
-
-AuscultaMeasurement *
-ausculta_inspection_run (AuscultaInspection *self,
-                         GCancellable       *cancellable,
-                         GError            **error)
-{
-  AuscultaInspectionSetup setup = { 0 };
-
-  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!ausculta_inspection_take_setup (self, &setup, error))
-    return NULL;
-  return ausculta_inspection_cycle (self, &setup, cancellable, error);
-}
-
-static void
-setup_free (gpointer data)
-{
-  AuscultaInspectionSetup *setup = data;
-
-  ausculta_inspection_setup_clear (setup);
-  g_free (setup);
-}
-
-static void
-run_in_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  GError *error = NULL;
-  AuscultaMeasurement *measurement = ausculta_inspection_cycle (source_object, task_data,
-                                                                cancellable, &error);
-
-  if (measurement != NULL)
-    g_task_return_pointer (task, measurement, (GDestroyNotify) ausculta_measurement_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-/* The cycle is marked running before this returns, so that a second start
- * (a double press, a repeated PLC line) fails with BUSY. */
-void
-ausculta_inspection_run_async (AuscultaInspection  *self,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  AuscultaInspectionSetup *setup = g_new0 (AuscultaInspectionSetup, 1);
-  GError *error = NULL;
-
-  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ausculta_inspection_run_async);
-  if (!ausculta_inspection_take_setup (self, setup, &error))
-    {
-      g_free (setup);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_set_task_data (task, setup, setup_free);
-  g_task_run_in_thread (task, run_in_thread);
-}
-
-AuscultaMeasurement *
-ausculta_inspection_run_finish (AuscultaInspection *self,
-                                GAsyncResult       *result,
-                                GError            **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 void
 ausculta_inspection_cycle_ended (AuscultaInspection *self)
 {
@@ -634,11 +513,9 @@ ausculta_inspection_finalize (GObject *object)
   g_free (self->station);
   g_free (self->run);
   g_free (self->status);
-  g_free (self->block_run);
-  g_free (self->block);
+  ausculta_live_block_free (self->live);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->block_lock);
   G_OBJECT_CLASS (ausculta_inspection_parent_class)->finalize (object);
 }
 
@@ -742,6 +619,6 @@ ausculta_inspection_init (AuscultaInspection *self)
   self->context = g_main_context_ref_thread_default ();
   self->owner = g_thread_self ();
   g_mutex_init (&self->lock);
-  g_mutex_init (&self->block_lock);
+  self->live = ausculta_live_block_new ();
   atomic_init (&self->running, FALSE);
 }
