@@ -162,21 +162,22 @@ on_signal (gpointer data)
 
 /* Runs the workers until SIGINT or SIGTERM. */
 static int
-run_forever (AuscultaArchive *archive,
-             GPtrArray       *targets)
+run_forever (AuscultaArchive          *archive,
+             const AuscultaSyncConfig *config)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func (g_object_unref);
-  guint sigint = g_unix_signal_add (SIGINT, on_signal, loop);
-  guint sigterm = g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) workers = ausculta_sync_config_create_workers (config, archive, &error);
+  guint sigint, sigterm;
 
-  for (guint i = 0; i < targets->len; i++)
+  if (workers == NULL)
+    return ausculta_cli_fail (error);
+  sigint = g_unix_signal_add (SIGINT, on_signal, loop);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, loop);
+  for (guint i = 0; i < workers->len; i++)
     {
-      AuscultaSyncWorker *worker = ausculta_sync_worker_new (archive, targets->pdata[i]);
-
-      g_signal_connect (worker, "notify::status", G_CALLBACK (on_status), NULL);
-      ausculta_sync_worker_start (worker);
-      g_ptr_array_add (workers, worker);
+      g_signal_connect (workers->pdata[i], "notify::status", G_CALLBACK (on_status), NULL);
+      ausculta_sync_worker_start (workers->pdata[i]);
     }
   g_main_loop_run (loop);
   for (guint i = 0; i < workers->len; i++)
@@ -206,10 +207,7 @@ run_sync (const char *archive_path,
     return ausculta_cli_fail (error);
   if (status_only)
     return print_status (archive, config);
-  targets = ausculta_sync_config_create_targets (config, &error);
-  if (targets == NULL)
-    return ausculta_cli_fail (error);
-  if (targets->len == 0)
+  if (config->mongo_uri == NULL && config->mlflow_uri == NULL)
     {
       g_autofree char *path = config_path ? g_strdup (config_path)
                                           : ausculta_sync_config_default_path ();
@@ -218,7 +216,12 @@ run_sync (const char *archive_path,
                     "[mlflow] tracking-uri\n"), path);
       return AUSCULTA_CLI_USER_ERROR;
     }
-  return once ? run_once (archive, targets, pull) : run_forever (archive, targets);
+  if (!once)
+    return run_forever (archive, config);
+  targets = ausculta_sync_config_create_targets (config, &error);
+  if (targets == NULL)
+    return ausculta_cli_fail (error);
+  return run_once (archive, targets, pull);
 }
 
 int

@@ -185,3 +185,28 @@ ausculta_sync_config_create_targets (const AuscultaSyncConfig *config,
     }
   return g_steal_pointer (&targets);
 }
+
+/**
+ * ausculta_sync_config_create_workers:
+ *
+ * What the app starts at launch: one worker per configured target, not
+ * started yet (call ausculta_sync_worker_start() on each, and wake() when
+ * an inspection is archived or a secret changes).
+ *
+ * Returns: (transfer full) (element-type AuscultaSyncWorker): the workers.
+ */
+GPtrArray *
+ausculta_sync_config_create_workers (const AuscultaSyncConfig *config,
+                                     AuscultaArchive          *archive,
+                                     GError                  **error)
+{
+  g_autoptr(GPtrArray) targets = ausculta_sync_config_create_targets (config, error);
+  GPtrArray *workers;
+
+  if (targets == NULL)
+    return NULL;
+  workers = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < targets->len; i++)
+    g_ptr_array_add (workers, ausculta_sync_worker_new (archive, targets->pdata[i]));
+  return workers;
+}

@@ -40,6 +40,9 @@ char               *ausculta_sync_config_account       (const AuscultaSyncConfig
                                                         const char               *target);
 GPtrArray          *ausculta_sync_config_create_targets (const AuscultaSyncConfig *config,
                                                         GError                  **error);
+GPtrArray          *ausculta_sync_config_create_workers (const AuscultaSyncConfig *config,
+                                                        AuscultaArchive          *archive,
+                                                        GError                  **error);
 void                ausculta_sync_config_free          (AuscultaSyncConfig       *config);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuscultaSyncConfig, ausculta_sync_config_free)
