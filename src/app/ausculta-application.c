@@ -125,8 +125,11 @@ ausculta_application_show_preferences (GSimpleAction *action,
   AuscultaApplication *self = AUSCULTA_APPLICATION (user_data);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   AuscultaPreferencesWindow *preferences;
+  AuscultaArchive *archive = NULL;
 
-  preferences = ausculta_preferences_window_new (parent, self->settings);
+  if (AUSCULTA_IS_MAIN_WINDOW (parent))
+    archive = ausculta_main_window_get_archive (AUSCULTA_MAIN_WINDOW (parent));
+  preferences = ausculta_preferences_window_new (parent, self->settings, archive);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

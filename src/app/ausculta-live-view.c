@@ -274,9 +274,8 @@ ausculta_live_view_process (AuscultaLiveView *self,
     return;
   ausculta_waveform_view_set_samples (self->waveform_view, samples, n_samples, sample_rate);
   remember (self, samples, n_samples);
-  /* A quarter of a frame is enough to show something meaningful. */
-  if (self->history_filled < FFT_SIZE / 4)
-    return;
+  /* From the first block on, zero-padded: a coarse spectrum at once beats
+   * an empty plot while the first 16384 samples come in. */
   unroll (self);
   ausculta_spectrum_reset (&self->spectrum);
   ausculta_spectrum_process (&self->spectrum, self->frame, FFT_SIZE);

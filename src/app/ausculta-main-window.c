@@ -159,3 +159,19 @@ ausculta_main_window_get_visible_page (AuscultaMainWindow *self)
 
   return adw_view_stack_get_visible_child_name (self->stack);
 }
+
+/**
+ * ausculta_main_window_get_archive:
+ *
+ * Returns: (transfer none) (nullable): the archive the bench writes to.
+ */
+AuscultaArchive *
+ausculta_main_window_get_archive (AuscultaMainWindow *self)
+{
+  AuscultaInspection *inspection;
+
+  g_return_val_if_fail (AUSCULTA_IS_MAIN_WINDOW (self), NULL);
+
+  inspection = ausculta_inspect_page_get_inspection (self->inspect_page);
+  return inspection != NULL ? ausculta_inspection_get_archive (inspection) : NULL;
+}

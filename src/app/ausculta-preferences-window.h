@@ -3,13 +3,16 @@
 
 #include <adwaita.h>
 
+#include "ausculta-archive.h"
+
 G_BEGIN_DECLS
 
 #define AUSCULTA_TYPE_PREFERENCES_WINDOW (ausculta_preferences_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (AuscultaPreferencesWindow, ausculta_preferences_window, AUSCULTA, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-AuscultaPreferencesWindow *ausculta_preferences_window_new (GtkWindow *parent,
-                                                            GSettings *settings);
+AuscultaPreferencesWindow *ausculta_preferences_window_new (GtkWindow       *parent,
+                                                            GSettings       *settings,
+                                                            AuscultaArchive *archive);
 
 G_END_DECLS

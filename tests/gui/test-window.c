@@ -139,6 +139,15 @@ test_preferences (Fixture       *fixture,
   preferences = ausculta_test_find_window (AUSCULTA_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
   g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (fixture->window));
+  /* A fresh archive has no users: the Users page says the bench is open. */
+  {
+    GtkListBox *users = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (preferences),
+                                                                     AUSCULTA_TYPE_PREFERENCES_WINDOW,
+                                                                     "users_list"));
+
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (users, 0))),
+                     ==, "No users yet: the bench is open to anyone");
+  }
   shot = ausculta_test_render (GTK_WIDGET (preferences));
   ausculta_test_save_shot (shot, "preferences-light");
 }
