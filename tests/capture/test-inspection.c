@@ -223,6 +223,84 @@ test_disconnect_then_next (void)
   g_assert_cmpint (next->verdict, ==, AUSCULTA_VERDICT_NONE);
 }
 
+static gboolean
+cancel_soon (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr(AuscultaSource) source = ausculta_simulator_new (2, 0);
+  g_autoptr(AuscultaInspection) inspection = ausculta_inspection_new (profile, source);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Observer observer = { g_main_loop_new (NULL, FALSE), g_ptr_array_new (), 0, NULL, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaMeasurement) next = NULL;
+
+  /* The operator presses Stop half a second into the run. */
+  ausculta_source_set_realtime (source, TRUE);
+  ausculta_inspection_set_serial (inspection, "SN-STOP");
+  ausculta_inspection_run_async (inspection, cancellable, on_finished, &observer);
+  g_timeout_add (500, cancel_soon, cancellable);
+  g_main_loop_run (observer.loop);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (observer.result);
+  g_assert_error (observer.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (ausculta_inspection_get_state (inspection), ==, AUSCULTA_INSPECTION_ARMED);
+  g_assert_cmpstr (ausculta_inspection_get_status (inspection), ==, "cancelled");
+  g_assert_null (ausculta_inspection_get_measurement (inspection));
+  /* Start again: the same serial is measured. */
+  ausculta_source_set_realtime (source, FALSE);
+  next = ausculta_inspection_run (inspection, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (next->serial, ==, "SN-STOP");
+  g_clear_error (&observer.error);
+  g_ptr_array_unref (observer.states);
+  g_main_loop_unref (observer.loop);
+}
+
+static void
+test_unsupported_then_next (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ausculta-inspection-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "mono.wav", NULL);
+  g_autofree char *spec = g_strconcat ("file:", path, NULL);
+  SF_INFO info = { .samplerate = 51200, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16 };
+  SNDFILE *file = sf_open (path, SFM_WRITE, &info);
+  g_autoptr(AuscultaSource) mono = NULL;
+  g_autoptr(AuscultaSource) simulator = ausculta_simulator_new (6, 0);
+  g_autoptr(AuscultaInspection) inspection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaMeasurement) failed = NULL;
+  g_autoptr(AuscultaMeasurement) next = NULL;
+  g_autofree char *expected = NULL;
+  short silence[512] = { 0 };
+
+  g_assert_nonnull (file);
+  sf_writef_short (file, silence, 512);
+  sf_close (file);
+  mono = ausculta_source_new_from_spec (spec, NULL);
+  inspection = ausculta_inspection_new (profile, mono);
+  /* The profile wants input 1 (vib): the message says what the file has. */
+  failed = inspect (inspection, "SN-MONO", &error);
+  g_assert_null (failed);
+  g_assert_error (error, AUSCULTA_SOURCE_ERROR, AUSCULTA_SOURCE_ERROR_UNSUPPORTED);
+  expected = g_strdup_printf ("%s: no channel 1: the file has 1 channel (0 to 0)", path);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpint (ausculta_inspection_get_measurement (inspection)->verdict, ==, AUSCULTA_VERDICT_REPEAT);
+  g_clear_error (&error);
+  ausculta_inspection_set_source (inspection, simulator);
+  next = inspect (inspection, "SN-MONO", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (next->n_features, ==, 432);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_no_serial (void)
 {
@@ -442,6 +520,8 @@ main (int    argc,
   g_test_add_func ("/ausculta/inspection/coalesced", test_coalesced);
   g_test_add_func ("/ausculta/inspection/disconnect-then-next", test_disconnect_then_next);
   g_test_add_func ("/ausculta/inspection/no-serial", test_no_serial);
+  g_test_add_func ("/ausculta/inspection/cancelled", test_cancelled);
+  g_test_add_func ("/ausculta/inspection/unsupported-then-next", test_unsupported_then_next);
   g_test_add_func ("/ausculta/inspection/file-replay-and-dead-channel", test_file_replay);
   g_test_add_func ("/ausculta/inspection/short-file", test_short_file);
   g_test_add_func ("/ausculta/inspection/faults-in-features", test_faults_in_features);

@@ -276,10 +276,16 @@ invalidate (AuscultaInspection  *self,
             gboolean             started,
             GError             **error)
 {
+  /* Stopped by the operator: back to armed, nothing to show. */
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      ausculta_inspection_publish (self, AUSCULTA_INSPECTION_ARMED, NULL, "cancelled", NULL);
+      return;
+    }
   measurement->verdict = AUSCULTA_VERDICT_REPEAT;
   measurement->health |= AUSCULTA_HEALTH_SHORT_RUN;
   measurement->finished_at = g_date_time_new_now_utc ();
-  if (started && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (started)
     g_prefix_error (error, "invalid run, measure again: ");
   ausculta_inspection_publish (self, AUSCULTA_INSPECTION_DONE, NULL, (*error)->message, measurement);
 }
