@@ -43,13 +43,24 @@ model_bytes (guint i)
   return g_byte_array_free_to_bytes (bytes);
 }
 
-static char *
-add_model (Fixture *f,
-           guint    i,
-           gboolean approve)
+/* The model the ML module ships (data/models/demo.model): a real one. */
+static GBytes *
+demo_model_bytes (void)
 {
-  g_autoptr(GBytes) bytes = model_bytes (i);
-  g_autofree char *version = g_strdup_printf ("lof-%u", i);
+  g_autofree char *path = g_build_filename (g_getenv ("AUSCULTA_DATA_DIR"), "models", "demo.model", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &error);
+
+  g_assert_no_error (error);
+  return g_mapped_file_get_bytes (file);
+}
+
+static char *
+add_model_bytes (Fixture    *f,
+                 GBytes     *bytes,
+                 const char *version,
+                 gboolean    approve)
+{
   g_autoptr(GError) error = NULL;
   char *id = ausculta_archive_add_model (f->archive, "admin", version, bytes, REPORT, &error);
 
@@ -58,6 +69,17 @@ add_model (Fixture *f,
     g_assert_true (ausculta_archive_approve_model (f->archive, "admin", id, &error));
   g_assert_no_error (error);
   return id;
+}
+
+static char *
+add_model (Fixture *f,
+           guint    i,
+           gboolean approve)
+{
+  g_autoptr(GBytes) bytes = model_bytes (i);
+  g_autofree char *version = g_strdup_printf ("lof-%u", i);
+
+  return add_model_bytes (f, bytes, version, approve);
 }
 
 static void
@@ -366,9 +388,9 @@ static void
 test_pull_champion (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autofree char *id = add_model (f, 1, TRUE);
+  g_autoptr(GBytes) expected = demo_model_bytes ();
+  g_autofree char *id = add_model_bytes (f, expected, "demo", TRUE);
   g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "models", NULL);
-  g_autoptr(GBytes) expected = model_bytes (1);
   g_autofree char *contents = NULL;
   g_autofree char *version = NULL;
   g_autofree char *path = NULL;
@@ -403,6 +425,24 @@ test_pull_champion (Fixture       *f,
   g_assert_null (again);
   g_assert_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_INTEGRITY);
   g_assert_nonnull (strstr (error->message, "SHA-256"));
+}
+
+/* Right hash, right container, but not a model the ML module can load. */
+static void
+test_pull_refuses_non_model (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *id = add_model (f, 1, TRUE);
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "models", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  drain (f, 5);
+  path = ausculta_mlflow_sync_pull_champion (f->target, f->archive, folder, NULL, &error);
+  g_assert_null (path);
+  g_assert_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_INTEGRITY);
+  g_assert_nonnull (strstr (error->message, "not a usable Ausculta model"));
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -474,6 +514,7 @@ main (int    argc,
   ADD ("forbidden-403-then-wake", test_forbidden, NULL);
   ADD ("no-registry-degrades", test_no_registry, NULL);
   ADD ("pull-champion-verifies", test_pull_champion, NULL);
+  ADD ("pull-refuses-non-model", test_pull_refuses_non_model, NULL);
   ADD ("slower-than-timeout", test_slower_than_timeout, NULL);
   ADD ("outage-72-hours", test_outage_72_hours, NULL);
 #undef ADD

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ausculta-mlflow-private.h"
+#include "ausculta-model.h"
 #include "ausculta-sync-error.h"
 
 #define MAX_HEADER (100 * 1024 * 1024)
@@ -87,6 +88,8 @@ download_verified (AuscultaMlflowSync *self,
   g_autofree char *path = NULL;
   g_autofree char *actual = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AuscultaModel) model = NULL;
+  g_autoptr(GError) load_error = NULL;
 
   if (source == NULL || !g_str_has_prefix (source, prefix))
     {
@@ -111,6 +114,13 @@ download_verified (AuscultaMlflowSync *self,
     }
   if (!ausculta_model_bytes_check_format (bytes, error))
     return NULL;
+  model = ausculta_model_load_bytes (bytes, &load_error);
+  if (model == NULL)
+    {
+      g_set_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_INTEGRITY,
+                   "downloaded champion is not a usable Ausculta model: %s", load_error->message);
+      return NULL;
+    }
   return g_steal_pointer (&bytes);
 }
 
@@ -144,7 +154,8 @@ keep_model (AuscultaArchive *archive,
  *
  * Looks at the alias `champion`; when it names a version this station has
  * not pulled yet, downloads its model file, checks the SHA-256 against the
- * version's ausculta_sha256 tag and the safetensors layout, saves it as
+ * version's ausculta_sha256 tag, the safetensors layout and that the ML
+ * module loads it as a model (ausculta_model_load_bytes), saves it as
  * @folder/champion-<version>.safetensors, and records it in the audit log
  * and the outbox state (champion.version/.sha256/.path).
  *
