@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ausculta-argpartition.h"
 #include "ausculta-neighbors.h"
 
 /* scikit-learn's pairwise-distance reductions work on blocks of 256 rows;
@@ -341,7 +342,10 @@ static_schedule (guint  n,
 /* The reference set against itself, parallel on X: D(Xi, Yj) is the
  * transpose of D(Xj, Yi) (same products, same sums), so each pair of chunks
  * is computed once and pushed both ways. Taking j as the outer loop keeps
- * every row's heap fed in ascending reference order, as scikit-learn does. */
+ * every row's heap fed in ascending reference order, as scikit-learn does.
+ * The column band D(X≥j, Yj) is one GEMM: OpenBLAS sums each element over
+ * the features in the same order whatever the number of rows, and one large
+ * call costs far less thread hand-over than many 256 × 256 ones. */
 static void
 argkmin_self_symmetric (BlockContext *ctx,
                         guint         k,
@@ -354,24 +358,29 @@ argkmin_self_symmetric (BlockContext *ctx,
 
   for (guint j = 0; j < chunks && !g_cancellable_is_cancelled (cancellable); j++)
     {
-      guint y0, y1;
+      guint y0, y1, ny;
 
       chunk_bounds (n, ARGKMIN_CHUNK, j, &y0, &y1);
+      ny = y1 - y0;
+      compute_block (ctx, y0, n, y0, y1);
       for (guint i = j; i < chunks; i++)
         {
-          guint x0, x1, nx, ny = y1 - y0;
+          guint x0, x1;
+          const double *band;
 
           chunk_bounds (n, ARGKMIN_CHUNK, i, &x0, &x1);
-          nx = x1 - x0;
-          compute_block (ctx, x0, x1, y0, y1);
-          push_block (ctx, nx, y0, y1, dist + (gsize) x0 * k, ind + (gsize) x0 * k, k);
+          band = ctx->block + (gsize) (x0 - y0) * ny;
+          for (guint a = 0; a < x1 - x0; a++)
+            for (guint b = 0; b < ny; b++)
+              heap_push (dist + (gsize) (x0 + a) * k, ind + (gsize) (x0 + a) * k, k,
+                         band[(gsize) a * ny + b], y0 + b);
           if (i == j)
             continue;
           /* the transposed block: rows of chunk j against references of chunk i */
           for (guint b = 0; b < ny; b++)
-            for (guint a = 0; a < nx; a++)
+            for (guint a = 0; a < x1 - x0; a++)
               heap_push (dist + (gsize) (y0 + b) * k, ind + (gsize) (y0 + b) * k, k,
-                         ctx->block[(gsize) a * ny + b], x0 + a);
+                         band[(gsize) a * ny + b], x0 + a);
         }
     }
 }
@@ -445,163 +454,6 @@ argkmin (BlockContext *ctx,
       dist[i] = sqrt (MAX (dist[i], 0.0));
 }
 
-/* numpy 1.24's argpartition (npysort/selection.cpp, introselect on an index
- * array), so that the same one of several equal distances is kept. */
-#define V(i) (v[idx[i]])
-#define SWAP_IDX(a, b) G_STMT_START { guint _t = idx[a]; idx[a] = idx[b]; idx[b] = _t; } G_STMT_END
-
-static void
-dumb_select (const double *v,
-             guint        *idx,
-             gsize         num,
-             gsize         kth)
-{
-  for (gsize i = 0; i <= kth; i++)
-    {
-      gsize minidx = i;
-      double minval = V (i);
-
-      for (gsize k = i + 1; k < num; k++)
-        {
-          if (V (k) < minval)
-            {
-              minidx = k;
-              minval = V (k);
-            }
-        }
-      SWAP_IDX (i, minidx);
-    }
-}
-
-static gsize
-median5 (const double *v,
-         guint        *idx)
-{
-  if (V (1) < V (0))
-    SWAP_IDX (1, 0);
-  if (V (4) < V (3))
-    SWAP_IDX (4, 3);
-  if (V (3) < V (0))
-    SWAP_IDX (3, 0);
-  if (V (4) < V (1))
-    SWAP_IDX (4, 1);
-  if (V (2) < V (1))
-    SWAP_IDX (2, 1);
-  if (V (3) < V (2))
-    return V (3) < V (1) ? 1 : 3;
-  return 2;
-}
-
-static void introselect (const double *v, guint *idx, gsize num, gsize kth);
-
-static gsize
-median_of_median5 (const double *v,
-                   guint        *idx,
-                   gsize         num)
-{
-  gsize nmed = num / 5, subleft = 0;
-
-  for (gsize i = 0; i < nmed; i++, subleft += 5)
-    {
-      gsize m = median5 (v, idx + subleft);
-
-      SWAP_IDX (subleft + m, i);
-    }
-  if (nmed > 2)
-    introselect (v, idx, nmed, nmed / 2);
-  return nmed / 2;
-}
-
-static void
-median3_swap (const double *v,
-              guint        *idx,
-              gsize         low,
-              gsize         mid,
-              gsize         high)
-{
-  if (V (high) < V (mid))
-    SWAP_IDX (high, mid);
-  if (V (high) < V (low))
-    SWAP_IDX (high, low);
-  if (V (low) < V (mid))
-    SWAP_IDX (low, mid);
-  SWAP_IDX (mid, low + 1);
-}
-
-static int
-msb (gsize n)
-{
-  int depth = 0;
-
-  while (n >>= 1)
-    depth++;
-  return depth;
-}
-
-static void
-introselect (const double *v,
-             guint        *idx,
-             gsize         num,
-             gsize         kth)
-{
-  gsize low = 0, high = num - 1;
-  int depth_limit;
-
-  if (kth - low < 3)
-    {
-      dumb_select (v, idx, num, kth);
-      return;
-    }
-  if (kth == num - 1)
-    {
-      gsize maxidx = low;
-      double maxval = V (low);
-
-      for (gsize k = low + 1; k < num; k++)
-        if (!(V (k) < maxval))
-          maxidx = k, maxval = V (k);
-      SWAP_IDX (kth, maxidx);
-      return;
-    }
-  depth_limit = msb (num) * 2;
-  while (low + 1 < high)
-    {
-      gsize ll = low + 1, hh = high;
-      double pivot;
-
-      if (depth_limit > 0 || hh - ll < 5)
-        median3_swap (v, idx, low, low + (high - low) / 2, high);
-      else
-        {
-          gsize mid = ll + median_of_median5 (v, idx + ll, hh - ll);
-
-          SWAP_IDX (mid, low);
-          ll--;
-          hh++;
-        }
-      depth_limit--;
-      pivot = V (low);
-      for (;;)
-        {
-          do ll++; while (V (ll) < pivot);
-          do hh--; while (pivot < V (hh));
-          if (hh < ll)
-            break;
-          SWAP_IDX (ll, hh);
-        }
-      SWAP_IDX (low, hh);
-      if (hh >= kth)
-        high = hh - 1;
-      if (hh <= kth)
-        low = ll;
-    }
-  if (low + 1 == high && V (high) < V (low))
-    SWAP_IDX (high, low);
-}
-
-#undef V
-#undef SWAP_IDX
-
 typedef struct {
   const double *d;
   guint         i;
@@ -632,7 +484,7 @@ select_row (const double *row,
 
   for (guint j = 0; j < n; j++)
     order[j] = j;
-  introselect (row, order, n, k - 1);
+  ausculta_argpartition (row, order, n, k - 1);
   for (guint j = 0; j < k; j++)
     ranked[j] = (RankedDistance) { row + order[j], j };
   qsort (ranked, k, sizeof *ranked, compare_ranked);
@@ -769,7 +621,9 @@ ausculta_neighbors_query (const AuscultaNeighbors *neighbors,
       BlockContext ctx = { neighbors, self ? neighbors->ref : queries, neighbors->ref_sqnorms,
                            NULL };
 
-      block = g_new (double, (gsize) MIN (n_x, ARGKMIN_CHUNK) * MIN (neighbors->n_ref, ARGKMIN_CHUNK));
+      /* the self search computes column bands of all rows × one chunk */
+      block = g_new (double, (gsize) (self ? n_x : MIN (n_x, ARGKMIN_CHUNK))
+                             * MIN (neighbors->n_ref, ARGKMIN_CHUNK));
       ctx.block = block;
       if (!self && neighbors->metric == AUSCULTA_METRIC_EUCLIDEAN)
         {
