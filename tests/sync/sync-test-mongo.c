@@ -129,7 +129,20 @@ sync_test_mongo_count (SyncTestMongo *server,
                        const char    *database,
                        const char    *collection)
 {
-  bson_t *command = BCON_NEW ("count", BCON_UTF8 (collection));
+  return sync_test_mongo_count_where (server, database, collection, NULL, NULL);
+}
+
+/* The same, of the documents whose @key is (or, for an array, holds) @value. */
+gint64
+sync_test_mongo_count_where (SyncTestMongo *server,
+                             const char    *database,
+                             const char    *collection,
+                             const char    *key,
+                             const char    *value)
+{
+  bson_t *command = key ? BCON_NEW ("count", BCON_UTF8 (collection),
+                                    "query", "{", key, BCON_UTF8 (value), "}")
+                        : BCON_NEW ("count", BCON_UTF8 (collection));
   bson_t reply;
   bson_iter_t iter;
   gint64 n = -1;

@@ -25,6 +25,11 @@ void           sync_test_mongo_free       (SyncTestMongo *server);
 gint64         sync_test_mongo_count      (SyncTestMongo *server,
                                            const char    *database,
                                            const char    *collection);
+gint64         sync_test_mongo_count_where (SyncTestMongo *server,
+                                           const char    *database,
+                                           const char    *collection,
+                                           const char    *key,
+                                           const char    *value);
 gint64         sync_test_mongo_stat       (SyncTestMongo *server,
                                            const char    *name);
 

@@ -279,6 +279,40 @@ test_outage_72_hours (void)
   g_assert_cmpint (sync_test_mongo_stat (server, "written"), ==, added);
 }
 
+/* A label set after the measurement was sent re-sends its document. */
+static void
+test_label_change_updates_document (void)
+{
+  g_autoptr(AuscultaArchive) archive = sync_test_archive_new (0);
+  g_autoptr(AuscultaMeasurement) measurement = sync_test_measurement_new (7);
+  g_autoptr(SyncTestMongo) server = sync_test_mongo_start (NULL, 0, NULL);
+  g_autofree char *uri = uri_for_port (server->port, NULL);
+  SyncTestClock clock = { 0 };
+  g_autoptr(AuscultaSyncWorker) worker = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = ausculta_label_to_string (3);
+  guint delivered = 0;
+
+  g_assert_true (ausculta_archive_add_user (archive, NULL, "admin", "Admin", AUSCULTA_ROLE_ADMIN,
+                                            "admin-pass", NULL, &error));
+  g_assert_true (ausculta_archive_insert_measurement (archive, measurement, &error));
+  g_assert_no_error (error);
+  worker = mongo_worker_new (archive, uri, &clock);
+  clock.now = g_get_real_time ();
+  g_assert_true (ausculta_sync_worker_run_once (worker, &delivered, &error));
+  g_assert_cmpuint (delivered, ==, 1);
+  g_assert_cmpint (sync_test_mongo_count_where (server, DB, COLL, "labels", label), ==, 0);
+
+  g_assert_true (ausculta_archive_set_label (archive, "admin", measurement->id, 3, "whistle", &error));
+  g_assert_no_error (error);
+  clock.now = g_get_real_time ();
+  g_assert_true (ausculta_sync_worker_run_once (worker, &delivered, &error));
+  g_assert_cmpuint (delivered, ==, 1);
+  g_assert_cmpint (sync_test_mongo_count (server, DB, COLL), ==, 1);
+  g_assert_cmpint (sync_test_mongo_count_where (server, DB, COLL, "labels", label), ==, 1);
+  g_assert_cmpint (sync_test_mongo_count_where (server, DB, COLL, "label_changes.by", "admin"), ==, 1);
+}
+
 static void
 on_status (GObject    *object,
            GParamSpec *pspec,
@@ -355,5 +389,7 @@ main (int    argc,
   g_test_add_func ("/ausculta/sync/worker/restart-keeps-backoff", test_restart_keeps_backoff);
   g_test_add_func ("/ausculta/sync/worker/outage-72-hours", test_outage_72_hours);
   g_test_add_func ("/ausculta/sync/worker/thread-notifies-status", test_thread_notifies_status);
+  g_test_add_func ("/ausculta/sync/worker/label-change-updates-document",
+                   test_label_change_updates_document);
   return g_test_run ();
 }
