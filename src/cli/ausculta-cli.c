@@ -18,15 +18,15 @@ typedef struct {
 
 static const Command commands[] = {
   { "import",   N_("Import labelled historical CSV files into the archive"), ausculta_cli_import },
-  { "features", N_("Extract the feature vector of WAV or FLAC recordings"),  NULL },
-  { "train",    N_("Train a model from CSV files or the archive"),            NULL },
-  { "score",    N_("Score the rows of a CSV file with a model"),              NULL },
-  { "validate", N_("Validate a model by motor on a labelled CSV file"),       NULL },
-  { "devices",  N_("List the capture devices"),                               NULL },
-  { "inspect",  N_("Run one inspection cycle headless"),                      NULL },
-  { "sync",     N_("Send the outbox to MongoDB and MLflow"),                  NULL },
-  { "archive",  N_("Check, summarise or export the archive"),                 NULL },
-  { "users",    N_("Add, list and manage users"),                             NULL },
+  { "features", N_("Extract the feature vector of WAV or FLAC recordings"),  ausculta_cli_features },
+  { "train",    N_("Train a model from CSV files or the archive"),            ausculta_cli_train },
+  { "score",    N_("Score the rows of a CSV file with a model"),              ausculta_cli_score },
+  { "validate", N_("Validate a model by motor on a labelled CSV file"),       ausculta_cli_validate },
+  { "devices",  N_("List the capture devices"),                               ausculta_cli_devices },
+  { "inspect",  N_("Run one inspection cycle headless"),                      ausculta_cli_inspect },
+  { "sync",     N_("Send the outbox to MongoDB and MLflow"),                  ausculta_cli_sync },
+  { "archive",  N_("Check, summarise or export the archive"),                 ausculta_cli_archive },
+  { "users",    N_("Add, list and manage users"),                             ausculta_cli_users },
 };
 
 static void
@@ -84,11 +84,6 @@ main (int    argc,
     {
       if (strcmp (argv[1], commands[i].name) != 0)
         continue;
-      if (commands[i].run == NULL)
-        {
-          g_printerr (_("ausculta-cli: “%s” is not built yet in this version\n"), argv[1]);
-          return AUSCULTA_CLI_NOT_BUILT;
-        }
       return commands[i].run (argc - 1, argv + 1);
     }
 
