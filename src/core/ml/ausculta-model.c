@@ -176,7 +176,7 @@ ausculta_model_get_profile_hash (AuscultaModel *self)
  * ausculta_model_get_detector:
  *
  * Returns: the detector kind ("lof", "knn", "mahalanobis", "pca",
- *   "logistic"), or "logistic+KIND" for a classifier combined with a detector.
+ *   "logistic"), or "FIRST+SECOND" for two combined (e.g. "logistic+knn").
  */
 const char *
 ausculta_model_get_detector (AuscultaModel *self)

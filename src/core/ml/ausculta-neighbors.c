@@ -401,9 +401,16 @@ argkmin (BlockContext *ctx,
    * small to keep every thread busy */
   gboolean on_y = !(nb->n_ref < n_x) && !(4 * ARGKMIN_CHUNK * threads < n_x);
   guint y_threads = MIN (y_chunks, threads);
+  g_autofree double *block = NULL;
   g_autofree double *tmp_d = g_new (double, (gsize) ARGKMIN_CHUNK * k);
   g_autofree guint *tmp_i = g_new (guint, (gsize) ARGKMIN_CHUNK * k);
 
+  /* column bands of all rows × one chunk (self search), one chunk of
+   * queries × all references (parallel on X), or chunk × chunk */
+  block = g_new (double, self && !on_y ? (gsize) n_x * MIN (nb->n_ref, ARGKMIN_CHUNK)
+                         : !on_y ? (gsize) MIN (n_x, ARGKMIN_CHUNK) * nb->n_ref
+                         : (gsize) MIN (n_x, ARGKMIN_CHUNK) * MIN (nb->n_ref, ARGKMIN_CHUNK));
+  ctx->block = block;
   for (gsize i = 0; i < (gsize) n_x * k; i++)
     dist[i] = DBL_MAX, ind[i] = 0;
   if (self && !on_y)
@@ -431,13 +438,21 @@ argkmin (BlockContext *ctx,
               for (gsize i = 0; i < (gsize) nx * k; i++)
                 tmp_d[i] = DBL_MAX, tmp_i[i] = 0;
             }
+          if (!on_y)
+            {
+              /* one GEMM for the chunk against every reference: same sums,
+               * pushed in the same (ascending) order as chunk by chunk */
+              compute_block (ctx, x0, x1, 0, nb->n_ref);
+              push_block (ctx, nx, 0, nb->n_ref, out_d, out_i, k);
+              continue;
+            }
           for (guint yc = first; yc < last; yc++)
             {
               guint y0, y1;
 
               chunk_bounds (nb->n_ref, ARGKMIN_CHUNK, yc, &y0, &y1);
               compute_block (ctx, x0, x1, y0, y1);
-              push_block (ctx, nx, y0, y1, on_y ? tmp_d : out_d, on_y ? tmp_i : out_i, k);
+              push_block (ctx, nx, y0, y1, tmp_d, tmp_i, k);
             }
           for (guint i = 0; on_y && i < nx; i++)
             for (guint j = 0; j < k; j++)
@@ -609,7 +624,6 @@ ausculta_neighbors_query (const AuscultaNeighbors *neighbors,
   g_autofree double *all_d = self ? g_new (double, (gsize) n_x * kk) : NULL;
   g_autofree guint *all_i = self ? g_new (guint, (gsize) n_x * kk) : NULL;
   g_autofree double *x_sqnorms = NULL;
-  g_autofree double *block = NULL;
 
   g_return_val_if_fail (kk >= 1 && kk <= neighbors->n_ref, FALSE);
 
@@ -621,10 +635,6 @@ ausculta_neighbors_query (const AuscultaNeighbors *neighbors,
       BlockContext ctx = { neighbors, self ? neighbors->ref : queries, neighbors->ref_sqnorms,
                            NULL };
 
-      /* the self search computes column bands of all rows × one chunk */
-      block = g_new (double, (gsize) (self ? n_x : MIN (n_x, ARGKMIN_CHUNK))
-                             * MIN (neighbors->n_ref, ARGKMIN_CHUNK));
-      ctx.block = block;
       if (!self && neighbors->metric == AUSCULTA_METRIC_EUCLIDEAN)
         {
           x_sqnorms = g_new (double, n_x);
