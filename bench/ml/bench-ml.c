@@ -165,11 +165,11 @@ main (int    argc,
   batch_path = write_matrix (dir, "batch.f64", batch, n_batch, d);
   fit_path = write_matrix (dir, "fit.f64", fit, fit_rows, d);
   ref = run_sklearn (train_path, batch_path, fit_path, parser);
-  report ("single-measurement scoring (StandardScaler + LOF k=20, 298 good units × 432)",
-          single, json_object_get_double_member (ref, "single_s"), "µs", 1e6);
+  report ("single-measurement scoring (StandardScaler + LOF k=20, 298 good units x 432)",
+          single, json_object_get_double_member (ref, "single_s"), "us", 1e6);
   report ("batch scoring of 5200 measurements", batch_time,
           json_object_get_double_member (ref, "batch_s"), "ms", 1e3);
-  g_autofree char *what = g_strdup_printf ("LOF fit on %u × %u (k=%d, euclidean)", fit_rows, d, K);
+  g_autofree char *what = g_strdup_printf ("LOF fit on %u x %u (k=%d, euclidean)", fit_rows, d, K);
   report (what, fit_time, json_object_get_double_member (ref, "fit_s"), "s", 1.0);
   g_print ("memory: ausculta peak RSS %ld MiB (%ld MiB before the fit); scikit-learn peak RSS "
            "%" G_GINT64_FORMAT " MiB (%" G_GINT64_FORMAT " MiB before the fit)\n",
