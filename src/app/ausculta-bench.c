@@ -7,34 +7,26 @@
 
 #include "ausculta-bench.h"
 #include "ausculta-data-paths.h"
+#include "ausculta-simulator.h"
 #include "ausculta-source-spec.h"
 
-/* The first model file shipped under data/models, in name order. */
+/* The model shipped for this source: the simulated bench's own
+ * (tools/train-simulator-model) for the simulator, the one trained on the
+ * original bench's motors (data/models/demo.model) for real captures. */
 static AuscultaModel *
-load_demo_model (GPtrArray *notes)
+load_demo_model (AuscultaSource *source,
+                 GPtrArray      *notes)
 {
-  g_autofree char *folder = ausculta_data_path ("models");
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  gboolean simulated = source != NULL && AUSCULTA_IS_SIMULATOR (source);
+  g_autofree char *path = ausculta_data_path (simulated ? "models/simulator.model"
+                                                        : "models/demo.model");
+  g_autoptr(GError) error = NULL;
+  AuscultaModel *model = ausculta_model_load (path, &error);
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (!g_str_has_prefix (name, ".") && !g_str_has_suffix (name, ".md")
-        && !g_str_has_suffix (name, ".build") && !g_str_has_suffix (name, ".json"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, i), NULL);
-      g_autoptr(GError) error = NULL;
-      AuscultaModel *model = ausculta_model_load (path, &error);
-
-      if (model != NULL)
-        return model;
-      g_debug ("Not a model: %s", error->message);
-    }
-  g_ptr_array_add (notes, g_strdup (_("No model: measurements are archived without a verdict")));
-  return NULL;
+  if (model == NULL)
+    g_ptr_array_add (notes, g_strdup_printf (_("No model (%s): measurements are archived "
+                                               "without a verdict"), error->message));
+  return model;
 }
 
 static AuscultaSource *
@@ -102,7 +94,7 @@ ausculta_bench_new_inspection (AuscultaArchive **archive,
   source = open_source (notes);
   model = load_production_model (*archive);
   if (model == NULL)
-    model = load_demo_model (notes);
+    model = load_demo_model (source, notes);
   inspection = ausculta_inspection_new (profile, source);
   ausculta_inspection_set_model (inspection, model);
   ausculta_inspection_set_archive (inspection, *archive);

@@ -166,6 +166,11 @@ print_json (AuscultaMeasurement *measurement,
       add_member_number (builder, step, *(double *) g_hash_table_lookup (measurement->timings_ms, step));
     }
   json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "features");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < measurement->n_features; i++)
+    add_member_number (builder, measurement->feature_names[i], measurement->features[i]);
+  json_builder_end_object (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
