@@ -9,6 +9,7 @@
 #include "ausculta-archive-model.h"
 #include "ausculta-archive-page.h"
 #include "ausculta-measurement-item.h"
+#include "ausculta-measurement-page.h"
 
 /* The engineer's list of every measurement, newest first, virtualised: a
  * GtkColumnView over AuscultaArchiveModel, which reads pages on demand. */
@@ -21,6 +22,8 @@ struct _AuscultaArchivePage
   GtkLabel             *count_label;
   GtkStack             *stack;
   GtkColumnView        *column_view;
+  GtkStack             *pages;
+  AuscultaMeasurementPage *measurement_page;
 
   AuscultaArchiveModel *model;
 };
@@ -138,6 +141,27 @@ on_filter_changed (AuscultaArchivePage *self)
                                        verdict);
 }
 
+/* Enter or a double click on a row opens the measurement in full. */
+static void
+on_row_activated (GtkColumnView       *view,
+                  guint                position,
+                  AuscultaArchivePage *self)
+{
+  g_autoptr(AuscultaMeasurementItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  const AuscultaArchiveRow *row = item != NULL ? ausculta_measurement_item_get_row (item) : NULL;
+
+  if (row == NULL)
+    return;
+  ausculta_archive_page_open_measurement (self, row->id);
+}
+
+static void
+on_back (AuscultaArchivePage *self)
+{
+  gtk_stack_set_visible_child_name (self->pages, "list");
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
 static void
 ausculta_archive_page_dispose (GObject *object)
 {
@@ -160,6 +184,7 @@ ausculta_archive_page_class_init (AuscultaArchivePageClass *klass)
 
   object_class->dispose = ausculta_archive_page_dispose;
 
+  g_type_ensure (AUSCULTA_TYPE_MEASUREMENT_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ausculta/Ausculta/ausculta-archive-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, serial_search);
@@ -167,7 +192,12 @@ ausculta_archive_page_class_init (AuscultaArchivePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, count_label);
   gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, stack);
   gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, pages);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaArchivePage, measurement_page);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_back);
+  gtk_widget_class_bind_template_callback (widget_class, ausculta_archive_page_refresh);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -188,6 +218,8 @@ ausculta_archive_page_set_archive (AuscultaArchivePage *self,
   g_return_if_fail (AUSCULTA_IS_ARCHIVE_PAGE (self));
 
   g_clear_object (&self->model);
+  ausculta_measurement_page_set_archive (self->measurement_page, archive);
+  gtk_stack_set_visible_child_name (self->pages, "list");
   gtk_stack_set_visible_child_name (self->stack, "empty");
   if (archive == NULL)
     {
@@ -220,4 +252,39 @@ ausculta_archive_page_get_model (AuscultaArchivePage *self)
   g_return_val_if_fail (AUSCULTA_IS_ARCHIVE_PAGE (self), NULL);
 
   return self->model != NULL ? G_LIST_MODEL (self->model) : NULL;
+}
+
+/* Who labels from the measurement page: the archive checks their role. */
+void
+ausculta_archive_page_set_user (AuscultaArchivePage *self,
+                                const char          *user_name)
+{
+  g_return_if_fail (AUSCULTA_IS_ARCHIVE_PAGE (self));
+
+  ausculta_measurement_page_set_user (self->measurement_page, user_name);
+}
+
+/* Shows the measurement page of @measurement_id (loaded in a worker). */
+void
+ausculta_archive_page_open_measurement (AuscultaArchivePage *self,
+                                        const char          *measurement_id)
+{
+  g_return_if_fail (AUSCULTA_IS_ARCHIVE_PAGE (self));
+  g_return_if_fail (self->model != NULL);
+
+  ausculta_measurement_page_load (self->measurement_page, measurement_id);
+  gtk_stack_set_visible_child_name (self->pages, "measurement");
+}
+
+/**
+ * ausculta_archive_page_get_measurement_page:
+ *
+ * Returns: (transfer none): the page a row opens.
+ */
+GtkWidget *
+ausculta_archive_page_get_measurement_page (AuscultaArchivePage *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_ARCHIVE_PAGE (self), NULL);
+
+  return GTK_WIDGET (self->measurement_page);
 }

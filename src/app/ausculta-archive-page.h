@@ -15,5 +15,10 @@ void        ausculta_archive_page_set_archive (AuscultaArchivePage *self,
                                                AuscultaArchive     *archive);
 void        ausculta_archive_page_refresh     (AuscultaArchivePage *self);
 GListModel *ausculta_archive_page_get_model   (AuscultaArchivePage *self);
+void        ausculta_archive_page_set_user    (AuscultaArchivePage *self,
+                                               const char          *user_name);
+void        ausculta_archive_page_open_measurement (AuscultaArchivePage *self,
+                                               const char          *measurement_id);
+GtkWidget  *ausculta_archive_page_get_measurement_page (AuscultaArchivePage *self);
 
 G_END_DECLS

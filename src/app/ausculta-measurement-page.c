@@ -1,0 +1,1066 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-measurement-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "ausculta-measurement-page.h"
+#include "ausculta-playback.h"
+#include "ausculta-plot.h"
+#include "ausculta-report.h"
+#include "ausculta-spectrogram-view.h"
+#include "ausculta-spectrum.h"
+#include "ausculta-spectrum-view.h"
+#include "ausculta-waveform-view.h"
+
+#define FFT_SIZE       4096
+#define MAX_COLUMNS    160
+#define DEFAULT_K      3.0
+#define MAX_REFERENCE  5000
+
+/* The spectra of one stored signal, computed in the loading worker. */
+typedef struct {
+  double *levels;        /* n_bins, dB: Welch over the whole signal */
+  double *columns;       /* n_columns * n_bins, dB: the spectrogram */
+  gsize   n_bins;
+  guint   n_columns;
+  double  bin_width;
+} SignalSpectra;
+
+typedef struct {
+  AuscultaMeasurement *measurement;
+  GPtrArray           *labels;
+  GPtrArray           *spectra;   /* SignalSpectra*, one per signal */
+} Loaded;
+
+struct _AuscultaMeasurementPage
+{
+  GtkWidget                parent_instance;
+
+  AdwToastOverlay         *toasts;
+  GtkLabel                *title, *serial, *time, *station, *operator_name, *verdict;
+  GtkLabel                *score, *model, *health, *reasons, *reference_label;
+  GtkSpinButton           *k_spin;
+  GtkBox                  *plots_box;
+  GtkWidget               *signals_group;
+  GtkDropDown             *signal_dropdown;
+  AuscultaSpectrumView    *spectrum_view;
+  AuscultaSpectrogramView *spectrogram_view;
+  AuscultaWaveformView    *waveform_view;
+  GtkButton               *play_button;
+  GtkDropDown             *label_dropdown;
+  GtkEntry                *comment_entry;
+  GtkListBox              *history_list;
+
+  AuscultaArchive         *archive;
+  char                    *user_name;
+  char                    *id;
+  Loaded                  *loaded;
+  AuscultaReferenceBand   *band;
+  char                    *band_error;
+  GPtrArray               *plots;
+  GCancellable            *cancellable;
+  guint                    n_loading;
+};
+
+G_DEFINE_FINAL_TYPE (AuscultaMeasurementPage, ausculta_measurement_page, GTK_TYPE_WIDGET)
+
+enum { SIGNAL_BACK, SIGNAL_LABELLED, N_SIGNALS };
+enum { PROP_0, PROP_LOADING, N_PROPS };
+
+static guint signals[N_SIGNALS];
+static GParamSpec *properties[N_PROPS];
+
+/* Label dropdown rows: OK, classes 1..7, NG. */
+static int
+label_for_row (guint row)
+{
+  return row == 0 ? AUSCULTA_LABEL_OK : row <= 7 ? (int) row : AUSCULTA_LABEL_NG;
+}
+
+static void
+signal_spectra_free (SignalSpectra *spectra)
+{
+  g_free (spectra->levels);
+  g_free (spectra->columns);
+  g_free (spectra);
+}
+
+static void
+loaded_free (Loaded *loaded)
+{
+  if (loaded == NULL)
+    return;
+  g_clear_pointer (&loaded->measurement, ausculta_measurement_unref);
+  g_clear_pointer (&loaded->labels, g_ptr_array_unref);
+  g_clear_pointer (&loaded->spectra, g_ptr_array_unref);
+  g_free (loaded);
+}
+
+static void
+toast (AuscultaMeasurementPage *self,
+       const char              *text)
+{
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+}
+
+static void
+set_loading (AuscultaMeasurementPage *self,
+             gboolean                 more)
+{
+  self->n_loading += more ? 1 : -1;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* ---- worker side ---- */
+
+static double
+db_reference (const AuscultaSignal *signal)
+{
+  return g_strcmp0 (signal->unit, "Pa") == 0 ? 20e-6 : 1e-6;
+}
+
+static SignalSpectra *
+compute_spectra (const AuscultaSignal *signal)
+{
+  AuscultaSpectrumConfig config = { FFT_SIZE, signal->sample_rate, AUSCULTA_WINDOW_HANN, 0.5,
+                                    AUSCULTA_AVERAGING_LINEAR, 1, FALSE };
+  SignalSpectra *spectra = g_new0 (SignalSpectra, 1);
+  AuscultaSpectrum spectrum;
+  gsize n_frames, stride;
+
+  if (signal->n_samples < FFT_SIZE || !ausculta_spectrum_init (&spectrum, &config, NULL))
+    return spectra;
+  spectra->n_bins = spectrum.n_bins;
+  spectra->bin_width = ausculta_spectrum_bin_width (&spectrum);
+  n_frames = signal->n_samples / FFT_SIZE;
+  stride = MAX (1, (signal->n_samples - FFT_SIZE) / MAX_COLUMNS);
+  spectra->columns = g_new (double, (gsize) MAX_COLUMNS * spectra->n_bins);
+  for (gsize start = 0; start + FFT_SIZE <= signal->n_samples && spectra->n_columns < MAX_COLUMNS;
+       start += stride)
+    {
+      double *column = spectra->columns + (gsize) spectra->n_columns * spectra->n_bins;
+
+      ausculta_spectrum_reset (&spectrum);
+      ausculta_spectrum_process (&spectrum, signal->samples + start, FFT_SIZE);
+      ausculta_spectrum_get (&spectrum, AUSCULTA_SPECTRUM_POWER, column);
+      ausculta_spectrum_to_db (column, spectra->n_bins, TRUE, db_reference (signal));
+      spectra->n_columns++;
+    }
+  ausculta_spectrum_reset (&spectrum);
+  ausculta_spectrum_process (&spectrum, signal->samples, n_frames * FFT_SIZE);
+  spectra->levels = g_new (double, spectra->n_bins);
+  ausculta_spectrum_get (&spectrum, AUSCULTA_SPECTRUM_POWER, spectra->levels);
+  ausculta_spectrum_to_db (spectra->levels, spectra->n_bins, TRUE, db_reference (signal));
+  ausculta_spectrum_clear (&spectrum);
+  return spectra;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  AuscultaArchive *archive = g_object_get_data (G_OBJECT (task), "archive");
+  Loaded *loaded = g_new0 (Loaded, 1);
+  GError *error = NULL;
+
+  loaded->measurement = ausculta_archive_load_measurement (archive, task_data, TRUE, &error);
+  if (loaded->measurement != NULL)
+    loaded->labels = ausculta_archive_get_label_history (archive, task_data, &error);
+  if (error != NULL)
+    {
+      loaded_free (loaded);
+      g_task_return_error (task, error);
+      return;
+    }
+  loaded->spectra = g_ptr_array_new_with_free_func ((GDestroyNotify) signal_spectra_free);
+  for (guint i = 0; i < loaded->measurement->signals->len; i++)
+    g_ptr_array_add (loaded->spectra, compute_spectra (g_ptr_array_index (loaded->measurement->signals, i)));
+  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
+}
+
+static void
+band_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  AuscultaArchive *archive = g_object_get_data (G_OBJECT (task), "archive");
+  double k = *(double *) task_data;
+  AuscultaArchiveFilter filter;
+  g_autoptr(AuscultaFeatureMatrix) matrix = NULL;
+  AuscultaReferenceBand *band;
+  GError *error = NULL;
+
+  ausculta_archive_filter_init (&filter);
+  filter.label = AUSCULTA_LABEL_OK;
+  matrix = ausculta_archive_get_features (archive, &filter, MAX_REFERENCE, &error);
+  band = matrix != NULL ? ausculta_reference_band_compute (matrix, k, &error) : NULL;
+  if (band == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, band, (GDestroyNotify) ausculta_reference_band_free);
+}
+
+static void
+run_in_worker (AuscultaMeasurementPage *self,
+               GTaskThreadFunc          func,
+               gpointer                 data,
+               GDestroyNotify           data_free,
+               GAsyncReadyCallback      done)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, done, NULL);
+
+  g_object_set_data_full (G_OBJECT (task), "archive", g_object_ref (self->archive), g_object_unref);
+  g_task_set_task_data (task, data, data_free);
+  set_loading (self, TRUE);
+  g_task_run_in_thread (task, func);
+}
+
+/* ---- main thread: showing ---- */
+
+static void
+draw_plot (GtkDrawingArea *area,
+           cairo_t        *cr,
+           int             width,
+           int             height,
+           gpointer        data)
+{
+  GdkRGBA ink;
+
+  ausculta_plot_get_ink (GTK_WIDGET (area), &ink);
+  ausculta_report_draw_plot (cr, data, width, height, &ink);
+}
+
+static void
+show_plots (AuscultaMeasurementPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->plots_box))) != NULL)
+    gtk_box_remove (self->plots_box, child);
+  g_clear_pointer (&self->plots, g_ptr_array_unref);
+  if (self->loaded == NULL)
+    return;
+  self->plots = ausculta_report_make_plots (self->loaded->measurement, self->band);
+  for (guint i = 0; i < self->plots->len; i++)
+    {
+      AuscultaReportPlot *plot = g_ptr_array_index (self->plots, i);
+      GtkWidget *area = gtk_drawing_area_new ();
+
+      gtk_widget_set_size_request (area, -1, 180);
+      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_plot, plot, NULL);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      plot->title, -1);
+      gtk_box_append (self->plots_box, area);
+    }
+}
+
+static void
+show_reference_text (AuscultaMeasurementPage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->band != NULL)
+    text = g_strdup_printf (_("Reference: mean ± %g σ of %u good units · %u bands outside"),
+                            self->band->k, self->band->n_units,
+                            ausculta_measurement_page_count_violations (self));
+  else
+    text = g_strdup_printf (_("No reference band: %s"), self->band_error != NULL ? self->band_error : "…");
+  gtk_label_set_label (self->reference_label, text);
+}
+
+static void
+band_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  AuscultaMeasurementPage *self = AUSCULTA_MEASUREMENT_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  AuscultaReferenceBand *band = g_task_propagate_pointer (G_TASK (result), &error);
+
+  set_loading (self, FALSE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer (&self->band, ausculta_reference_band_free);
+  g_clear_pointer (&self->band_error, g_free);
+  self->band = band;
+  self->band_error = error != NULL ? g_strdup (error->message) : NULL;
+  show_plots (self);
+  show_reference_text (self);
+}
+
+static void
+compute_band (AuscultaMeasurementPage *self)
+{
+  double *k = g_new (double, 1);
+
+  *k = gtk_spin_button_get_value (self->k_spin);
+  run_in_worker (self, band_thread, k, g_free, band_done);
+}
+
+static char *
+format_reasons (const AuscultaMeasurement *m)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; m->reasons != NULL && i < m->reasons->len && i < 5; i++)
+    {
+      const AuscultaReason *reason = g_ptr_array_index (m->reasons, i);
+
+      g_string_append_printf (text, "%s%s %.0f %%", i > 0 ? ", " : "", reason->feature,
+                              100.0 * reason->contribution);
+    }
+  if (text->len == 0)
+    g_string_append (text, "—");
+  return g_string_free (text, FALSE);
+}
+
+static void
+show_header (AuscultaMeasurementPage *self)
+{
+  const AuscultaMeasurement *m = self->loaded->measurement;
+  g_autofree char *time = m->started_at ? g_date_time_format (m->started_at, "%Y-%m-%d %H:%M:%S UTC") : NULL;
+  g_autofree char *score = isfinite (m->score) ? g_strdup_printf ("%.4g / %.4g", m->score, m->threshold)
+                                               : g_strdup ("—");
+  g_autofree char *health = ausculta_health_to_string (m->health);
+  g_autofree char *reasons = format_reasons (m);
+
+  gtk_label_set_label (self->title, m->serial);
+  gtk_label_set_label (self->serial, m->serial);
+  gtk_label_set_label (self->time, time ? time : "—");
+  gtk_label_set_label (self->station, m->station ? m->station : "—");
+  gtk_label_set_label (self->operator_name, m->operator_name ? m->operator_name : "—");
+  gtk_label_set_label (self->verdict, ausculta_verdict_to_string (m->verdict));
+  gtk_label_set_label (self->score, score);
+  gtk_label_set_label (self->model, m->model_version ? m->model_version : "—");
+  gtk_label_set_label (self->health, *health != '\0' ? health : _("good"));
+  gtk_label_set_label (self->reasons, reasons);
+}
+
+static void
+show_history (AuscultaMeasurementPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
+    gtk_list_box_remove (self->history_list, child);
+  for (guint i = 0; self->loaded->labels != NULL && i < self->loaded->labels->len; i++)
+    {
+      const AuscultaLabel *label = g_ptr_array_index (self->loaded->labels, i);
+      g_autofree char *name = ausculta_report_label_name (label->label);
+      g_autofree char *when = g_date_time_format (label->created_at, "%Y-%m-%d %H:%M");
+      g_autofree char *text = g_strdup_printf ("%s — %s, %s%s%s", name, label->user_name, when,
+                                               label->comment && *label->comment ? " — " : "",
+                                               label->comment ? label->comment : "");
+      GtkWidget *row = gtk_label_new (text);
+
+      gtk_label_set_xalign (GTK_LABEL (row), 0);
+      gtk_label_set_wrap (GTK_LABEL (row), TRUE);
+      gtk_list_box_append (self->history_list, row);
+    }
+}
+
+static void
+show_signal (AuscultaMeasurementPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->signal_dropdown);
+  const AuscultaSignal *signal;
+  const SignalSpectra *spectra;
+
+  ausculta_spectrogram_view_clear (self->spectrogram_view);
+  if (self->loaded == NULL || i >= self->loaded->measurement->signals->len)
+    return;
+  signal = g_ptr_array_index (self->loaded->measurement->signals, i);
+  spectra = g_ptr_array_index (self->loaded->spectra, i);
+  ausculta_waveform_view_set_samples (self->waveform_view, signal->samples, signal->n_samples,
+                                      signal->sample_rate);
+  if (spectra->levels == NULL)
+    return;
+  ausculta_spectrum_view_reset_peak_hold (self->spectrum_view);
+  ausculta_spectrum_view_set_spectrum (self->spectrum_view, spectra->levels, spectra->n_bins,
+                                       spectra->bin_width);
+  for (guint c = 0; c < spectra->n_columns; c++)
+    ausculta_spectrogram_view_push (self->spectrogram_view, spectra->columns + (gsize) c * spectra->n_bins,
+                                    spectra->n_bins, spectra->bin_width);
+}
+
+static void
+show_signals (AuscultaMeasurementPage *self)
+{
+  const AuscultaMeasurement *m = self->loaded->measurement;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < m->signals->len; i++)
+    {
+      const AuscultaSignal *signal = g_ptr_array_index (m->signals, i);
+      g_autofree char *name = g_strdup_printf ("%s · %s", signal->run, signal->channel);
+
+      gtk_string_list_append (names, name);
+    }
+  gtk_widget_set_visible (self->signals_group, m->signals->len > 0);
+  gtk_drop_down_set_model (self->signal_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->signal_dropdown, 0);
+  show_signal (self);
+}
+
+static void
+load_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  AuscultaMeasurementPage *self = AUSCULTA_MEASUREMENT_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  Loaded *loaded = g_task_propagate_pointer (G_TASK (result), &error);
+
+  set_loading (self, FALSE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (loaded == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  loaded_free (self->loaded);
+  self->loaded = loaded;
+  show_header (self);
+  show_history (self);
+  show_signals (self);
+  show_plots (self);
+  show_reference_text (self);
+}
+
+/* ---- actions ---- */
+
+static void
+play_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  AuscultaMeasurementPage *self = AUSCULTA_MEASUREMENT_PAGE (source);
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    toast (self, error->message);
+}
+
+static void
+play_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const AuscultaSignal *signal = task_data;
+  GError *error = NULL;
+
+  if (ausculta_playback_play (signal->samples, signal->n_samples, signal->sample_rate, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_play (AuscultaMeasurementPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->signal_dropdown);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->loaded == NULL || i >= self->loaded->measurement->signals->len)
+    return;
+  task = g_task_new (self, NULL, play_done, NULL);
+  /* The measurement outlives the task: it is kept by the task below. */
+  g_object_set_data_full (G_OBJECT (task), "measurement",
+                          ausculta_measurement_ref (self->loaded->measurement),
+                          (GDestroyNotify) ausculta_measurement_unref);
+  g_task_set_task_data (task, g_ptr_array_index (self->loaded->measurement->signals, i), NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), FALSE);
+  g_task_run_in_thread (task, play_thread);
+}
+
+static void
+on_set_label (AuscultaMeasurementPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  int label = label_for_row (gtk_drop_down_get_selected (self->label_dropdown));
+
+  if (ausculta_measurement_page_set_label (self, label, gtk_editable_get_text (GTK_EDITABLE (self->comment_entry)),
+                                           &error))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
+      toast (self, _("Label saved"));
+    }
+}
+
+typedef gboolean (*ExportFunc) (AuscultaMeasurementPage *, const char *, GError **);
+
+static void
+on_chooser_response (GtkNativeDialog         *chooser,
+                     int                      response,
+                     AuscultaMeasurementPage *self)
+{
+  ExportFunc export = g_object_get_data (G_OBJECT (chooser), "export");
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && path != NULL && export (self, path, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Exported to %s"), path);
+
+      toast (self, text);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+choose_file (AuscultaMeasurementPage *self,
+             const char              *title,
+             GtkFileChooserAction     action,
+             const char              *suggested,
+             ExportFunc               export)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (native), action, _("_Save"), NULL);
+  if (suggested != NULL && action == GTK_FILE_CHOOSER_ACTION_SAVE && self->loaded != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.%s", self->loaded->measurement->serial, suggested);
+
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+    }
+  g_object_set_data (G_OBJECT (chooser), "export", export);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_export (GtkButton               *button,
+           AuscultaMeasurementPage *self)
+{
+  const char *kind = g_object_get_data (G_OBJECT (button), "kind");
+
+  if (g_str_equal (kind, "csv"))
+    choose_file (self, _("Export as CSV"), GTK_FILE_CHOOSER_ACTION_SAVE, "csv", ausculta_measurement_page_export_csv);
+  else if (g_str_equal (kind, "wav"))
+    choose_file (self, _("Export Signals as WAV"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, NULL,
+                 ausculta_measurement_page_export_wav);
+  else if (g_str_equal (kind, "png"))
+    choose_file (self, _("Export Plots as PNG"), GTK_FILE_CHOOSER_ACTION_SAVE, "png", ausculta_measurement_page_export_png);
+  else
+    choose_file (self, _("Export PDF Report"), GTK_FILE_CHOOSER_ACTION_SAVE, "pdf", ausculta_measurement_page_export_pdf);
+}
+
+/* ---- building ---- */
+
+static GtkLabel *
+add_field (GtkGrid    *grid,
+           int         row,
+           const char *name)
+{
+  GtkWidget *title = gtk_label_new (name);
+  GtkWidget *value = gtk_label_new ("—");
+
+  gtk_label_set_xalign (GTK_LABEL (title), 1);
+  gtk_widget_add_css_class (title, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (value), 0);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_widget_set_hexpand (value, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_grid_attach (grid, title, (row % 2) * 2, row / 2, 1, 1);
+  gtk_grid_attach (grid, value, (row % 2) * 2 + 1, row / 2, 1, 1);
+  return GTK_LABEL (value);
+}
+
+static GtkWidget *
+heading (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_set_margin_top (label, 12);
+  return label;
+}
+
+static GtkWidget *
+button (const char *text,
+        const char *accessible,
+        GCallback   callback,
+        gpointer    data)
+{
+  GtkWidget *widget = gtk_button_new_with_mnemonic (text);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  if (callback != NULL)
+    g_signal_connect_swapped (widget, "clicked", callback, data);
+  return widget;
+}
+
+static void
+on_back (AuscultaMeasurementPage *self)
+{
+  g_signal_emit (self, signals[SIGNAL_BACK], 0);
+}
+
+static GtkWidget *
+build_top (AuscultaMeasurementPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
+
+  gtk_widget_set_tooltip_text (back, _("Back to the list"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (back), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Back to the list"), -1);
+  g_signal_connect_swapped (back, "clicked", G_CALLBACK (on_back), self);
+  self->title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->title), "title-2");
+  gtk_box_append (GTK_BOX (box), back);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->title));
+  return box;
+}
+
+static GtkWidget *
+build_header (AuscultaMeasurementPage *self)
+{
+  GtkGrid *grid = GTK_GRID (gtk_grid_new ());
+
+  gtk_grid_set_column_spacing (grid, 12);
+  gtk_grid_set_row_spacing (grid, 4);
+  self->serial = add_field (grid, 0, _("Serial"));
+  self->time = add_field (grid, 1, _("Time"));
+  self->station = add_field (grid, 2, _("Station"));
+  self->operator_name = add_field (grid, 3, _("Operator"));
+  self->verdict = add_field (grid, 4, _("Verdict"));
+  self->score = add_field (grid, 5, _("Score / threshold"));
+  self->model = add_field (grid, 6, _("Model"));
+  self->health = add_field (grid, 7, _("Health"));
+  self->reasons = add_field (grid, 8, _("Reasons"));
+  return GTK_WIDGET (grid);
+}
+
+static GtkWidget *
+build_reference (AuscultaMeasurementPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+  self->k_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (0.5, 10.0, 0.5));
+  gtk_spin_button_set_value (self->k_spin, DEFAULT_K);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->k_spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reference band width in standard deviations"), -1);
+  g_signal_connect_swapped (self->k_spin, "value-changed", G_CALLBACK (compute_band), self);
+  self->reference_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (GTK_LABEL (self->reference_label), TRUE);
+  gtk_label_set_xalign (self->reference_label, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->reference_label), TRUE);
+  gtk_box_append (GTK_BOX (box), gtk_label_new (_("k =")));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->k_spin));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->reference_label));
+  return box;
+}
+
+static GtkWidget *
+build_signals (AuscultaMeasurementPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+  self->signal_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->signal_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Stored signal"), -1);
+  g_signal_connect_swapped (self->signal_dropdown, "notify::selected", G_CALLBACK (show_signal), self);
+  self->play_button = GTK_BUTTON (button (_("_Play"), _("Play the signal"), G_CALLBACK (on_play), self));
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->signal_dropdown));
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->play_button));
+  self->spectrum_view = AUSCULTA_SPECTRUM_VIEW (ausculta_spectrum_view_new ());
+  self->spectrogram_view = AUSCULTA_SPECTROGRAM_VIEW (ausculta_spectrogram_view_new ());
+  self->waveform_view = AUSCULTA_WAVEFORM_VIEW (ausculta_waveform_view_new ());
+  gtk_widget_set_size_request (GTK_WIDGET (self->spectrum_view), -1, 200);
+  gtk_widget_set_size_request (GTK_WIDGET (self->spectrogram_view), -1, 160);
+  gtk_widget_set_size_request (GTK_WIDGET (self->waveform_view), -1, 120);
+  gtk_box_append (GTK_BOX (box), heading (_("Stored Signals")));
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->spectrum_view));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->spectrogram_view));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->waveform_view));
+  self->signals_group = box;
+  return box;
+}
+
+static GtkWidget *
+build_labelling (AuscultaMeasurementPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i <= 8; i++)
+    {
+      g_autofree char *name = ausculta_report_label_name (label_for_row (i));
+
+      gtk_string_list_append (names, name);
+    }
+  self->label_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (g_object_ref (G_LIST_MODEL (names)), NULL));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->label_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Defect class"), -1);
+  self->comment_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->comment_entry, _("Comment"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->comment_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Label comment"), -1);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->comment_entry), TRUE);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->label_dropdown));
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->comment_entry));
+  gtk_box_append (GTK_BOX (row), button (_("Set _Label"), _("Set label"), G_CALLBACK (on_set_label), self));
+  self->history_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->history_list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->history_list), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->history_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Label history"), -1);
+  gtk_box_append (GTK_BOX (box), heading (_("Label")));
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->history_list));
+  return box;
+}
+
+static GtkWidget *
+build_exports (AuscultaMeasurementPage *self)
+{
+  static const struct { const char *kind, *text, *accessible; } exports[] = {
+    { "csv", N_("_CSV"), N_("Export as CSV") },
+    { "wav", N_("_WAV"), N_("Export signals as WAV") },
+    { "png", N_("P_NG"), N_("Export plots as PNG") },
+    { "pdf", N_("P_DF Report"), N_("Export PDF report") },
+  };
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (exports); i++)
+    {
+      GtkWidget *widget = button (_(exports[i].text), _(exports[i].accessible), NULL, NULL);
+
+      g_signal_connect (widget, "clicked", G_CALLBACK (on_export), self);
+      g_object_set_data (G_OBJECT (widget), "kind", (gpointer) exports[i].kind);
+      gtk_box_append (GTK_BOX (box), widget);
+    }
+  return box;
+}
+
+static void
+ausculta_measurement_page_init (AuscultaMeasurementPage *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+
+  self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  gtk_widget_set_parent (GTK_WIDGET (self->toasts), GTK_WIDGET (self));
+  adw_toast_overlay_set_child (self->toasts, scrolled);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 1100);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 24);
+  gtk_box_append (GTK_BOX (box), build_top (self));
+  gtk_box_append (GTK_BOX (box), build_header (self));
+  gtk_box_append (GTK_BOX (box), build_exports (self));
+  gtk_box_append (GTK_BOX (box), heading (_("Feature Bands over the Reference")));
+  gtk_box_append (GTK_BOX (box), build_reference (self));
+  self->plots_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->plots_box));
+  gtk_box_append (GTK_BOX (box), build_signals (self));
+  gtk_box_append (GTK_BOX (box), build_labelling (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+static void
+ausculta_measurement_page_dispose (GObject *object)
+{
+  AuscultaMeasurementPage *self = AUSCULTA_MEASUREMENT_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->toasts != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->toasts));
+  self->toasts = NULL;
+  g_clear_pointer (&self->plots, g_ptr_array_unref);
+  G_OBJECT_CLASS (ausculta_measurement_page_parent_class)->dispose (object);
+}
+
+static void
+ausculta_measurement_page_finalize (GObject *object)
+{
+  AuscultaMeasurementPage *self = AUSCULTA_MEASUREMENT_PAGE (object);
+
+  g_clear_object (&self->archive);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->loaded, loaded_free);
+  g_clear_pointer (&self->band, ausculta_reference_band_free);
+  g_free (self->band_error);
+  g_free (self->user_name);
+  g_free (self->id);
+  G_OBJECT_CLASS (ausculta_measurement_page_parent_class)->finalize (object);
+}
+
+static void
+ausculta_measurement_page_get_property (GObject    *object,
+                                        guint       prop_id,
+                                        GValue     *value,
+                                        GParamSpec *pspec)
+{
+  AuscultaMeasurementPage *self = AUSCULTA_MEASUREMENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->n_loading > 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ausculta_measurement_page_class_init (AuscultaMeasurementPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ausculta_measurement_page_dispose;
+  object_class->finalize = ausculta_measurement_page_finalize;
+  object_class->get_property = ausculta_measurement_page_get_property;
+  properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  signals[SIGNAL_BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_LABELLED] = g_signal_new ("labelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_add_binding_signal (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "back", NULL);
+}
+
+GtkWidget *
+ausculta_measurement_page_new (void)
+{
+  return g_object_new (AUSCULTA_TYPE_MEASUREMENT_PAGE, NULL);
+}
+
+void
+ausculta_measurement_page_set_archive (AuscultaMeasurementPage *self,
+                                       AuscultaArchive         *archive)
+{
+  g_return_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self));
+
+  g_set_object (&self->archive, archive);
+}
+
+void
+ausculta_measurement_page_set_user (AuscultaMeasurementPage *self,
+                                    const char              *user_name)
+{
+  g_return_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self));
+
+  g_free (self->user_name);
+  self->user_name = g_strdup (user_name);
+}
+
+/* Reads @measurement_id with its signals and labels, and the reference
+ * band of the archive's good units, each in a worker. */
+void
+ausculta_measurement_page_load (AuscultaMeasurementPage *self,
+                                const char              *measurement_id)
+{
+  g_return_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self));
+  g_return_if_fail (self->archive != NULL);
+
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_free (self->id);
+  self->id = g_strdup (measurement_id);
+  run_in_worker (self, load_thread, g_strdup (measurement_id), g_free, load_done);
+  compute_band (self);
+}
+
+gboolean
+ausculta_measurement_page_get_loading (AuscultaMeasurementPage *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
+
+  return self->n_loading > 0;
+}
+
+/**
+ * ausculta_measurement_page_get_measurement:
+ *
+ * Returns: (transfer none) (nullable): the measurement shown.
+ */
+AuscultaMeasurement *
+ausculta_measurement_page_get_measurement (AuscultaMeasurementPage *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), NULL);
+
+  return self->loaded != NULL ? self->loaded->measurement : NULL;
+}
+
+const AuscultaReferenceBand *
+ausculta_measurement_page_get_reference (AuscultaMeasurementPage *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), NULL);
+
+  return self->band;
+}
+
+/**
+ * ausculta_measurement_page_get_labels:
+ *
+ * Returns: (transfer none) (nullable): AuscultaLabel*, the history shown.
+ */
+GPtrArray *
+ausculta_measurement_page_get_labels (AuscultaMeasurementPage *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), NULL);
+
+  return self->loaded != NULL ? self->loaded->labels : NULL;
+}
+
+guint
+ausculta_measurement_page_count_violations (AuscultaMeasurementPage *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), 0);
+
+  for (guint i = 0; self->plots != NULL && i < self->plots->len; i++)
+    n += ausculta_report_plot_count_violations (g_ptr_array_index (self->plots, i));
+  return n;
+}
+
+static gboolean
+fail_with_toast (AuscultaMeasurementPage *self,
+                 GError                  *local,
+                 GError                 **error)
+{
+  toast (self, local->message);
+  g_propagate_error (error, local);
+  return FALSE;
+}
+
+static gboolean
+check_loaded (AuscultaMeasurementPage *self,
+              GError                 **error)
+{
+  if (self->loaded != NULL)
+    return TRUE;
+  g_set_error (error, AUSCULTA_ARCHIVE_ERROR, AUSCULTA_ARCHIVE_ERROR_NOT_FOUND, "no measurement shown");
+  return FALSE;
+}
+
+/* The core checks the user's role: its refusal is shown as it is. */
+gboolean
+ausculta_measurement_page_set_label (AuscultaMeasurementPage *self,
+                                     int                      label,
+                                     const char              *comment,
+                                     GError                 **error)
+{
+  GError *local = NULL;
+  GPtrArray *history;
+
+  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
+
+  if (!check_loaded (self, error))
+    return FALSE;
+  if (!ausculta_archive_set_label (self->archive, self->user_name, self->loaded->measurement->id,
+                                   label, comment != NULL && *comment != '\0' ? comment : NULL, &local))
+    return fail_with_toast (self, local, error);
+  history = ausculta_archive_get_label_history (self->archive, self->loaded->measurement->id, &local);
+  if (history == NULL)
+    return fail_with_toast (self, local, error);
+  g_clear_pointer (&self->loaded->labels, g_ptr_array_unref);
+  self->loaded->labels = history;
+  show_history (self);
+  g_signal_emit (self, signals[SIGNAL_LABELLED], 0);
+  return TRUE;
+}
+
+/* The historical VALIDATION layout (index,target,<features>) of this one
+ * measurement: the filter pins its serial and start time. */
+gboolean
+ausculta_measurement_page_export_csv (AuscultaMeasurementPage *self,
+                                      const char              *path,
+                                      GError                 **error)
+{
+  const AuscultaMeasurement *m;
+  AuscultaArchiveFilter filter;
+  g_autoptr(GDateTime) to = NULL;
+  GError *local = NULL;
+  guint n_rows = 0;
+
+  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
+
+  if (!check_loaded (self, error))
+    return FALSE;
+  m = self->loaded->measurement;
+  ausculta_archive_filter_init (&filter);
+  filter.serial_prefix = m->serial;
+  filter.from = m->started_at;
+  to = g_date_time_add_seconds (m->started_at, 0.001);
+  filter.to = to;
+  if (!ausculta_archive_export_csv (self->archive, &filter, AUSCULTA_EXPORT_VALIDATION, path, &n_rows, &local))
+    return fail_with_toast (self, local, error);
+  return TRUE;
+}
+
+gboolean
+ausculta_measurement_page_export_wav (AuscultaMeasurementPage *self,
+                                      const char              *folder,
+                                      GError                 **error)
+{
+  GError *local = NULL;
+
+  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
+
+  if (!check_loaded (self, error))
+    return FALSE;
+  if (!ausculta_archive_export_wav (self->archive, self->loaded->measurement->id, folder, NULL, &local))
+    return fail_with_toast (self, local, error);
+  return TRUE;
+}
+
+gboolean
+ausculta_measurement_page_export_png (AuscultaMeasurementPage *self,
+                                      const char              *path,
+                                      GError                 **error)
+{
+  GError *local = NULL;
+
+  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
+
+  if (!check_loaded (self, error))
+    return FALSE;
+  if (!ausculta_report_write_png (self->plots, path, &local))
+    return fail_with_toast (self, local, error);
+  return TRUE;
+}
+
+gboolean
+ausculta_measurement_page_export_pdf (AuscultaMeasurementPage *self,
+                                      const char              *path,
+                                      GError                 **error)
+{
+  GError *local = NULL;
+
+  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
+
+  if (!check_loaded (self, error))
+    return FALSE;
+  if (!ausculta_report_write_pdf (self->loaded->measurement, self->loaded->labels, self->plots, path, &local))
+    return fail_with_toast (self, local, error);
+  return TRUE;
+}
