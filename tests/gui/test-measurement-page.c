@@ -120,6 +120,63 @@ open_first_row (GtkWidget *archive_page)
   g_signal_emit_by_name (column_view, "activate", 0);
 }
 
+static guint
+shown_rows (GtkWidget *archive_page,
+            guint      expected)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (gtk_widget_get_template_child (archive_page, AUSCULTA_TYPE_ARCHIVE_PAGE,
+                                                                        "column_view"));
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))) != expected
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view)));
+}
+
+static void
+set_entry (GtkWidget  *archive_page,
+           const char *name,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (archive_page, AUSCULTA_TYPE_ARCHIVE_PAGE, name)),
+                         text);
+}
+
+/* Dates, label, station and model narrow the list; a bad date is marked. */
+static void
+check_filters (GtkWidget *archive_page)
+{
+  GtkDropDown *label = GTK_DROP_DOWN (gtk_widget_get_template_child (archive_page, AUSCULTA_TYPE_ARCHIVE_PAGE,
+                                                                     "label_dropdown"));
+  GtkWidget *from = GTK_WIDGET (gtk_widget_get_template_child (archive_page, AUSCULTA_TYPE_ARCHIVE_PAGE, "from_entry"));
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+
+  set_entry (archive_page, "station_entry", "bench-7");
+  g_assert_cmpuint (shown_rows (archive_page, N_GOOD + 1), ==, N_GOOD + 1);
+  set_entry (archive_page, "station_entry", "bench-8");
+  g_assert_cmpuint (shown_rows (archive_page, 0), ==, 0);
+  set_entry (archive_page, "station_entry", "");
+  /* Row 2 is OK: the good units only (the inspected one is labelled 6). */
+  gtk_drop_down_set_selected (label, 2);
+  g_assert_cmpuint (shown_rows (archive_page, N_GOOD), ==, N_GOOD);
+  gtk_drop_down_set_selected (label, 0);
+  set_entry (archive_page, "to_entry", today);
+  g_assert_cmpuint (shown_rows (archive_page, N_GOOD + 1), ==, N_GOOD + 1);
+  set_entry (archive_page, "to_entry", "");
+  set_entry (archive_page, "from_entry", "2999-01-01");
+  g_assert_cmpuint (shown_rows (archive_page, 0), ==, 0);
+  set_entry (archive_page, "from_entry", "2026-13-45");
+  g_assert_true (gtk_widget_has_css_class (from, "error"));
+  set_entry (archive_page, "from_entry", "");
+  g_assert_false (gtk_widget_has_css_class (from, "error"));
+  set_entry (archive_page, "model_entry", "no-such-model");
+  g_assert_cmpuint (shown_rows (archive_page, 0), ==, 0);
+  set_entry (archive_page, "model_entry", "");
+  g_assert_cmpuint (shown_rows (archive_page, N_GOOD + 1), ==, N_GOOD + 1);
+}
+
 static char *
 read_text (const char *path)
 {
@@ -238,6 +295,7 @@ test_measurement_page (void)
 
   check_labelling (page);
   check_exports (page, measurement);
+  g_assert_true (has_label_text (GTK_WIDGET (page), "Reference: mean ± 3 σ of 6 good units · 1 bands outside"));
 
   ausculta_test_wait_ms (400);
   shot = ausculta_test_render (window);
@@ -249,6 +307,9 @@ test_measurement_page (void)
   g_clear_object (&shot);
   shot = ausculta_test_render (window);
   ausculta_test_save_shot (shot, "measurement-dark");
+
+  g_signal_emit_by_name (page, "back");
+  check_filters (archive_page);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
