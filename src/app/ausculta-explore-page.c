@@ -12,9 +12,10 @@
 #include "ausculta-scatter-view.h"
 
 /* The population as a scatter of two principal components of its
- * standardised features, coloured by label; a click shows which
- * measurement a point is. The PCA runs in a worker over at most
- * MAX_ROWS of the newest measurements. */
+ * standardised features, coloured by verdict, label, defect class, station
+ * or date (with a legend); selecting a point opens its measurement through
+ * the window's "win.open-measurement" action. The PCA runs in a worker over
+ * at most MAX_ROWS of the newest measurements. */
 #define MAX_ROWS       5000
 #define MAX_COMPONENTS 6
 
@@ -26,7 +27,22 @@ typedef struct
   double  *ratio;        /* explained variance ratio per component */
   int     *labels;
   GStrv    ids;
+  /* from the archive's rows, by id */
+  int     *verdicts;     /* AuscultaVerdict */
+  GStrv    stations;
+  GStrv    serials;
+  gint64  *times;        /* started_at, Unix seconds */
 } Projection;
+
+enum {
+  COLOUR_BY_VERDICT,
+  COLOUR_BY_LABEL,
+  COLOUR_BY_DEFECT_CLASS,
+  COLOUR_BY_STATION,
+  COLOUR_BY_DATE,
+};
+
+#define N_GROUPS 8   /* the scatter view's colours */
 
 struct _AuscultaExplorePage
 {
@@ -34,6 +50,7 @@ struct _AuscultaExplorePage
 
   GtkSpinButton       *x_spin;
   GtkSpinButton       *y_spin;
+  GtkDropDown         *colour_drop_down;
   GtkLabel            *info_label;
   GtkStack            *stack;
   AuscultaScatterView *scatter_view;
@@ -54,6 +71,10 @@ projection_free (Projection *projection)
   g_free (projection->ratio);
   g_free (projection->labels);
   g_strfreev (projection->ids);
+  g_free (projection->verdicts);
+  g_strfreev (projection->stations);
+  g_strfreev (projection->serials);
+  g_free (projection->times);
   g_free (projection);
 }
 
@@ -129,6 +150,42 @@ project (AuscultaFeatureMatrix *matrix)
   return g_steal_pointer (&projection);
 }
 
+/* Verdict, station, serial and date of each projected row, from the
+ * archive's list rows (same filter, matched by id). */
+static gboolean
+add_rows (Projection                  *projection,
+          AuscultaArchive             *archive,
+          const AuscultaArchiveFilter *filter,
+          GError                     **error)
+{
+  g_autoptr(GPtrArray) rows = ausculta_archive_query_page (archive, filter, 0, MAX_ROWS, error);
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = projection->n_rows;
+
+  if (rows == NULL)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AuscultaArchiveRow *row = g_ptr_array_index (rows, i);
+
+      g_hash_table_insert (by_id, row->id, row);
+    }
+  projection->verdicts = g_new (int, n);
+  projection->stations = g_new0 (char *, n + 1);
+  projection->serials = g_new0 (char *, n + 1);
+  projection->times = g_new (gint64, n);
+  for (guint i = 0; i < n; i++)
+    {
+      AuscultaArchiveRow *row = g_hash_table_lookup (by_id, projection->ids[i]);
+
+      projection->verdicts[i] = row != NULL ? (int) row->verdict : AUSCULTA_VERDICT_NONE;
+      projection->stations[i] = g_strdup (row != NULL && row->station != NULL ? row->station : "");
+      projection->serials[i] = g_strdup (row != NULL && row->serial != NULL ? row->serial : "");
+      projection->times[i] = row != NULL && row->started_at != NULL ? g_date_time_to_unix (row->started_at) : 0;
+    }
+  return TRUE;
+}
+
 static void
 project_in_thread (GTask        *task,
                    gpointer      source_object,
@@ -147,7 +204,17 @@ project_in_thread (GTask        *task,
   else if (matrix->n_rows < 3 || matrix->n_features < 2)
     g_task_return_pointer (task, NULL, NULL);
   else
-    g_task_return_pointer (task, project (matrix), (GDestroyNotify) projection_free);
+    {
+      Projection *projection = project (matrix);
+
+      if (!add_rows (projection, archive, &filter, &error))
+        {
+          projection_free (projection);
+          g_task_return_error (task, error);
+        }
+      else
+        g_task_return_pointer (task, projection, (GDestroyNotify) projection_free);
+    }
 }
 
 static guint8
@@ -159,9 +226,136 @@ label_group (int label)
 }
 
 static void
+group_by_verdict (const Projection *projection,
+                  guint8           *groups,
+                  GPtrArray        *legend)
+{
+  /* grey, green, red, blue: the scatter view's first colours */
+  g_ptr_array_add (legend, g_strdup (_("no verdict")));
+  g_ptr_array_add (legend, g_strdup (_("OK")));
+  g_ptr_array_add (legend, g_strdup (_("NOK")));
+  g_ptr_array_add (legend, g_strdup (_("REPEAT")));
+  for (guint i = 0; i < projection->n_rows; i++)
+    groups[i] = projection->verdicts[i] == AUSCULTA_VERDICT_OK ? 1
+              : projection->verdicts[i] == AUSCULTA_VERDICT_NOK ? 2
+              : projection->verdicts[i] == AUSCULTA_VERDICT_REPEAT ? 3 : 0;
+}
+
+static void
+group_by_label (const Projection *projection,
+                guint8           *groups,
+                GPtrArray        *legend)
+{
+  g_ptr_array_add (legend, g_strdup (_("unlabelled")));
+  g_ptr_array_add (legend, g_strdup (_("good")));
+  g_ptr_array_add (legend, g_strdup (_("bad")));
+  for (guint i = 0; i < projection->n_rows; i++)
+    groups[i] = label_group (projection->labels[i]);
+}
+
+/* Defect classes 1..6 have their own colour; later ones share the last. */
+static void
+group_by_defect_class (const Projection *projection,
+                       guint8           *groups,
+                       GPtrArray        *legend)
+{
+  g_ptr_array_add (legend, g_strdup (_("no class")));
+  for (int klass = 1; klass < N_GROUPS - 1; klass++)
+    g_ptr_array_add (legend, g_strdup_printf (_("class %d"), klass));
+  g_ptr_array_add (legend, g_strdup_printf (_("class %d+"), N_GROUPS - 1));
+  for (guint i = 0; i < projection->n_rows; i++)
+    {
+      int label = projection->labels[i];
+
+      groups[i] = label > 0 && label != AUSCULTA_LABEL_NG ? (guint8) MIN (label, N_GROUPS - 1) : 0;
+    }
+}
+
+/* One colour per station, in order of appearance; "other" past the seventh. */
+static void
+group_by_station (const Projection *projection,
+                  guint8           *groups,
+                  GPtrArray        *legend)
+{
+  for (guint i = 0; i < projection->n_rows; i++)
+    {
+      const char *station = projection->stations[i][0] != '\0' ? projection->stations[i] : _("no station");
+      guint group;
+
+      for (group = 0; group < legend->len; group++)
+        if (g_str_equal (g_ptr_array_index (legend, group), station))
+          break;
+      if (group == legend->len && legend->len < N_GROUPS - 1)
+        g_ptr_array_add (legend, g_strdup (station));
+      else if (group == legend->len)
+        {
+          group = N_GROUPS - 1;
+          if (legend->len < N_GROUPS)
+            g_ptr_array_add (legend, g_strdup (_("other")));
+        }
+      groups[i] = (guint8) group;
+    }
+}
+
+/* Equal spans of time from the oldest to the newest measurement, each
+ * named by the day it starts. */
+static void
+group_by_date (const Projection *projection,
+               guint8           *groups,
+               GPtrArray        *legend)
+{
+  gint64 first = G_MAXINT64, last = G_MININT64;
+  guint n_spans;
+  double span;
+
+  for (guint i = 0; i < projection->n_rows; i++)
+    {
+      first = MIN (first, projection->times[i]);
+      last = MAX (last, projection->times[i]);
+    }
+  n_spans = last > first ? N_GROUPS : 1;
+  span = (double) (last - first + 1) / n_spans;
+  for (guint g = 0; g < n_spans; g++)
+    {
+      g_autoptr(GDateTime) start = g_date_time_new_from_unix_local (first + (gint64) (g * span));
+
+      g_ptr_array_add (legend, g_date_time_format (start, "%Y-%m-%d"));
+    }
+  for (guint i = 0; i < projection->n_rows; i++)
+    groups[i] = (guint8) MIN (n_spans - 1, (guint) ((projection->times[i] - first) / span));
+}
+
+static void
+group_points (const Projection *projection,
+              guint             colour_by,
+              guint8           *groups,
+              GPtrArray        *legend)
+{
+  switch (colour_by)
+    {
+    case COLOUR_BY_LABEL:
+      group_by_label (projection, groups, legend);
+      break;
+    case COLOUR_BY_DEFECT_CLASS:
+      group_by_defect_class (projection, groups, legend);
+      break;
+    case COLOUR_BY_STATION:
+      group_by_station (projection, groups, legend);
+      break;
+    case COLOUR_BY_DATE:
+      group_by_date (projection, groups, legend);
+      break;
+    default:
+      group_by_verdict (projection, groups, legend);
+      break;
+    }
+  g_ptr_array_add (legend, NULL);
+}
+
+static void
 show_projection (AuscultaExplorePage *self)
 {
-  const char *legend[] = { _("unlabelled"), _("good"), _("bad"), NULL };
+  g_autoptr(GPtrArray) legend = g_ptr_array_new_with_free_func (g_free);
   Projection *projection = self->projection;
   guint cx, cy, k, n;
   g_autofree double *x = NULL;
@@ -186,9 +380,9 @@ show_projection (AuscultaExplorePage *self)
     {
       x[i] = projection->scores[i * k + cx];
       y[i] = projection->scores[i * k + cy];
-      groups[i] = label_group (projection->labels[i]);
     }
-  ausculta_scatter_view_set_points (self->scatter_view, x, y, groups, n, legend);
+  group_points (projection, gtk_drop_down_get_selected (self->colour_drop_down), groups, legend);
+  ausculta_scatter_view_set_points (self->scatter_view, x, y, groups, n, (const char * const *) legend->pdata);
   /* Translators: a principal component and the share of variance it explains */
   x_title = g_strdup_printf (_("PC%u (%.0f %%)"), cx + 1, 100 * projection->ratio[cx]);
   y_title = g_strdup_printf (_("PC%u (%.0f %%)"), cy + 1, 100 * projection->ratio[cy]);
@@ -248,6 +442,24 @@ on_components_changed (AuscultaExplorePage *self)
   show_projection (self);
 }
 
+/* The measurement page belongs to the window: ask it through its action;
+ * without one, say which measurement it is. */
+static void
+open_measurement (AuscultaExplorePage *self,
+                  int                  index)
+{
+  GtkWidget *overlay;
+  g_autofree char *text = NULL;
+
+  if (gtk_widget_activate_action (GTK_WIDGET (self), "win.open-measurement", "s", self->projection->ids[index]))
+    return;
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  /* Translators: %s is a motor's serial number */
+  text = g_strdup_printf (_("Selected motor %s"), self->projection->serials[index]);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
 static void
 on_point_activated (AuscultaExplorePage *self,
                     int                  index,
@@ -266,9 +478,10 @@ on_point_activated (AuscultaExplorePage *self,
     label_text = g_strdup (_("bad"));
   else
     label_text = g_strdup_printf (_("defect %d"), label);
-  /* Translators: the selected point: a measurement id and its label */
-  text = g_strdup_printf (_("Measurement %s: %s"), projection->ids[index], label_text);
+  /* Translators: the selected point: a serial number and its label */
+  text = g_strdup_printf (_("Motor %s: %s"), projection->serials[index], label_text);
   gtk_label_set_label (self->selection_label, text);
+  open_measurement (self, index);
 }
 
 static void
@@ -308,6 +521,7 @@ ausculta_explore_page_class_init (AuscultaExplorePageClass *klass)
                                                "/io/github/ausculta/Ausculta/ausculta-explore-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AuscultaExplorePage, x_spin);
   gtk_widget_class_bind_template_child (widget_class, AuscultaExplorePage, y_spin);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaExplorePage, colour_drop_down);
   gtk_widget_class_bind_template_child (widget_class, AuscultaExplorePage, info_label);
   gtk_widget_class_bind_template_child (widget_class, AuscultaExplorePage, stack);
   gtk_widget_class_bind_template_child (widget_class, AuscultaExplorePage, scatter_view);

@@ -24,5 +24,14 @@ void     ausculta_models_page_decide      (AuscultaModelsPage  *self,
                                            gboolean             approve,
                                            const char          *password);
 gboolean ausculta_models_page_is_busy     (AuscultaModelsPage  *self);
+/* Imports a labelled CSV file into the archive (supervisor), in a worker;
+ * its rows become the candidate's test rows. */
+void     ausculta_models_page_import      (AuscultaModelsPage  *self,
+                                           const char          *path);
+/* Trains a candidate with the chosen detector (plus @extra_settings,
+ * "key=value", may be NULL) in a worker, then validates it and the
+ * production model on the same rows. */
+void     ausculta_models_page_train       (AuscultaModelsPage  *self,
+                                           const char * const  *extra_settings);
 
 G_END_DECLS

@@ -56,6 +56,7 @@ test_explore (void)
   g_autoptr(GdkTexture) shot = NULL;
   gint64 end;
   guint n_archived = import_validation_set ();
+  guint grey_by_label;
   g_application_activate (G_APPLICATION (the_app));
   window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (the_app)));
   page = GTK_WIDGET (gtk_widget_get_template_child (window, AUSCULTA_TYPE_MAIN_WINDOW, "explore_page"));
@@ -77,10 +78,25 @@ test_explore (void)
   g_assert_cmpuint (ausculta_test_count_pixels (shot, 0x2ec27e, 20), >, 200);
   g_assert_cmpuint (ausculta_test_count_pixels (shot, 0xe01b24, 20), >, 100);
 
-  /* Selecting a point names its measurement. */
+  grey_by_label = ausculta_test_count_pixels (shot, 0x9a9996, 10);
+
+  /* Coloured by verdict: imported rows have none, so they turn grey. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "colour_drop_down")), 0);
+  ausculta_test_wait_ms (300);
+  g_clear_object (&shot);
+  shot = ausculta_test_render (window);
+  ausculta_test_save_shot (shot, "explore-verdict-light");
+  g_test_message ("by verdict: %u grey, %u red pixels", ausculta_test_count_pixels (shot, 0x9a9996, 10),
+                  ausculta_test_count_pixels (shot, 0xe01b24, 20));
+  g_assert_cmpuint (ausculta_test_count_pixels (shot, 0x9a9996, 10), >, grey_by_label + 5000);
+  g_assert_cmpuint (ausculta_test_count_pixels (shot, 0xe01b24, 20), <, 100);
+
+  /* Selecting a point names its motor; without a measurement page the
+   * window gets a toast. */
   ausculta_scatter_view_select (AUSCULTA_SCATTER_VIEW (scatter), 0);
   g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "selection_label"))),
-                                   "Measurement "));
+                                   "Motor "));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "colour_drop_down")), 1);
 
   /* Another pair of components redraws the same points. */
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "y_spin")), 3);
