@@ -11,8 +11,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AuscultaPreferencesWindow, ausculta_preferences_window, AUSCULTA, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-AuscultaPreferencesWindow *ausculta_preferences_window_new (GtkWindow       *parent,
-                                                            GSettings       *settings,
-                                                            AuscultaArchive *archive);
+AuscultaPreferencesWindow *ausculta_preferences_window_new       (GtkWindow       *parent,
+                                                                  GSettings       *settings,
+                                                                  AuscultaArchive *archive);
+void                       ausculta_preferences_window_set_actor (AuscultaPreferencesWindow *self,
+                                                                  const char      *actor);
+const char                *ausculta_preferences_window_get_actor (AuscultaPreferencesWindow *self);
+const char                *ausculta_preferences_window_get_last_toast
+                                                                 (AuscultaPreferencesWindow *self);
+char                      *ausculta_preferences_window_bench_path (void);
 
 G_END_DECLS

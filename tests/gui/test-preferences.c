@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-test-preferences"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "ausculta-application.h"
+#include "ausculta-calibration-dialog.h"
+#include "ausculta-credentials.h"
+#include "ausculta-gui-test.h"
+#include "ausculta-level-meter.h"
+#include "ausculta-preferences-window.h"
+#include "ausculta-sync-config.h"
+#include "ausculta-sync-status.h"
+
+static const char *page_names[] = { "station", "capture", "calibration", "sync", "users" };
+
+/* The first widget under @widget of @type whose title (a preferences row)
+ * or label (a button) is @text; any of that type when @text is NULL. */
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             GType       type,
+             const char *text)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    {
+      const char *title = ADW_IS_PREFERENCES_ROW (widget)
+                          ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))
+                          : GTK_IS_BUTTON (widget) ? gtk_button_get_label (GTK_BUTTON (widget)) : NULL;
+
+      if (text == NULL || g_strcmp0 (title, text) == 0)
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+type_into (AuscultaPreferencesWindow *window,
+           GType                      type,
+           const char                *title,
+           const char                *text)
+{
+  GtkWidget *row = find_widget (GTK_WIDGET (window), type, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+click (AuscultaPreferencesWindow *window,
+       const char                *label)
+{
+  GtkWidget *button = find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, label);
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static AuscultaArchive *
+open_archive_with_users (void)
+{
+  g_autoptr(GError) error = NULL;
+  AuscultaArchive *archive = ausculta_archive_open_default (&error);
+  GPtrArray *users;
+
+  g_assert_no_error (error);
+  users = ausculta_archive_list_users (archive, NULL);
+  if (users != NULL && users->len == 0)
+    {
+      ausculta_archive_add_user (archive, NULL, "alice", "Alice Admin", AUSCULTA_ROLE_ADMIN,
+                                 "alice password", NULL, &error);
+      g_assert_no_error (error);
+      ausculta_archive_add_user (archive, "alice", "bob", "Bob Inspector", AUSCULTA_ROLE_INSPECTOR,
+                                 "bob password", "1234", &error);
+      g_assert_no_error (error);
+    }
+  g_clear_pointer (&users, g_ptr_array_unref);
+  return archive;
+}
+
+static AuscultaUser *
+find_user (AuscultaArchive *archive,
+           const char      *name)
+{
+  g_autoptr(GPtrArray) users = ausculta_archive_list_users (archive, NULL);
+
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      AuscultaUser *user = users->pdata[i];
+
+      if (g_strcmp0 (user->name, name) == 0)
+        {
+          AuscultaUser *copy = g_new0 (AuscultaUser, 1);
+
+          copy->name = g_strdup (user->name);
+          copy->full_name = g_strdup (user->full_name);
+          copy->role = user->role;
+          copy->disabled = user->disabled;
+          return copy;
+        }
+    }
+  return NULL;
+}
+
+/* Every page opens, light and dark; the simulator's inputs move the meters. */
+static void
+test_pages (void)
+{
+  g_autoptr(AuscultaArchive) archive = open_archive_with_users ();
+  AuscultaPreferencesWindow *window = ausculta_preferences_window_new (NULL, NULL, archive);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  GtkWidget *meter;
+
+  gtk_window_present (GTK_WINDOW (window));
+  ausculta_test_wait_ms (1200);
+  meter = find_widget (GTK_WIDGET (window), AUSCULTA_TYPE_LEVEL_METER, NULL);
+  g_assert_nonnull (meter);
+  g_test_message ("input 1 peak %.1f dBFS", ausculta_level_meter_get_level (AUSCULTA_LEVEL_METER (meter)));
+  g_assert_cmpfloat (ausculta_level_meter_get_level (AUSCULTA_LEVEL_METER (meter)), >, AUSCULTA_LEVEL_METER_FLOOR_DB);
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), GTK_TYPE_SPIN_BUTTON, NULL));
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                      : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      for (gsize i = 0; i < G_N_ELEMENTS (page_names); i++)
+        {
+          g_autoptr(GdkTexture) shot = NULL;
+          g_autofree char *name = g_strdup_printf ("preferences-%s-%s", page_names[i],
+                                                   dark ? "dark" : "light");
+          double luminance;
+
+          adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), page_names[i]);
+          ausculta_test_wait_ms (250);
+          g_assert_cmpstr (adw_preferences_window_get_visible_page_name (ADW_PREFERENCES_WINDOW (window)),
+                           ==, page_names[i]);
+          shot = ausculta_test_render (GTK_WIDGET (window));
+          ausculta_test_save_shot (shot, name);
+          luminance = ausculta_test_mean_luminance (shot, 0, 0, gdk_texture_get_width (shot),
+                                                    gdk_texture_get_height (shot));
+          g_assert_cmpfloat (dark ? luminance : 1.0 - luminance, <, 0.5);
+        }
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ausculta_test_wait_ms (100);
+}
+
+static void
+wait_for_toast (AuscultaPreferencesWindow *window)
+{
+  for (int i = 0; i < 100 && ausculta_preferences_window_get_last_toast (window) == NULL; i++)
+    ausculta_test_wait_ms (50);
+  g_assert_nonnull (ausculta_preferences_window_get_last_toast (window));
+}
+
+static AuscultaPreferencesWindow *
+add_user_as (AuscultaArchive *archive,
+             const char      *actor,
+             const char      *name)
+{
+  AuscultaPreferencesWindow *window = ausculta_preferences_window_new (NULL, NULL, archive);
+
+  ausculta_preferences_window_set_actor (window, actor);
+  gtk_window_present (GTK_WINDOW (window));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "users");
+  type_into (window, ADW_TYPE_ENTRY_ROW, "Login Name", name);
+  type_into (window, ADW_TYPE_ENTRY_ROW, "Full Name", "Dave Engineer");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (GTK_WIDGET (window), ADW_TYPE_COMBO_ROW, "Role")), 1);
+  type_into (window, ADW_TYPE_PASSWORD_ENTRY_ROW, "Password", "dave password");
+  click (window, "_Add User");
+  wait_for_toast (window);
+  return window;
+}
+
+/* An admin adds a user through the form: the archive has them, the list shows them. */
+static void
+test_add_user (void)
+{
+  g_autoptr(AuscultaArchive) archive = open_archive_with_users ();
+  AuscultaPreferencesWindow *window = add_user_as (archive, "alice", "dave");
+  g_autoptr(AuscultaUser) dave = find_user (archive, "dave");
+  g_autoptr(GdkTexture) shot = NULL;
+
+  g_assert_cmpstr (ausculta_preferences_window_get_last_toast (window), ==, "dave added");
+  g_assert_nonnull (dave);
+  g_assert_cmpstr (dave->full_name, ==, "Dave Engineer");
+  g_assert_cmpint (dave->role, ==, AUSCULTA_ROLE_ENGINEER);
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "Dave Engineer"));
+  ausculta_test_wait_ms (200);
+  shot = ausculta_test_render (GTK_WIDGET (window));
+  ausculta_test_save_shot (shot, "preferences-user-added");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* An inspector's attempt is refused by the core, and the toast says why. */
+static void
+test_inspector_refused (void)
+{
+  g_autoptr(AuscultaArchive) archive = open_archive_with_users ();
+  AuscultaPreferencesWindow *window = add_user_as (archive, "bob", "eve");
+  g_autoptr(AuscultaUser) eve = find_user (archive, "eve");
+  const char *toast = ausculta_preferences_window_get_last_toast (window);
+
+  g_test_message ("toast: %s", toast);
+  g_assert_null (eve);
+  g_assert_nonnull (strstr (toast, "refused"));
+  g_assert_nonnull (strstr (toast, "“bob” is inspector"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* No sync.ini: the badge says so. Saved endpoints reach sync.ini, the
+ * password reaches the credential store and is not shown back. */
+static void
+test_sync (void)
+{
+  g_autoptr(AuscultaArchive) archive = open_archive_with_users ();
+  AuscultaPreferencesWindow *window = NULL;
+  AuscultaSyncMonitor *monitor;
+  g_autoptr(AuscultaSyncConfig) config = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *account = NULL;
+  GtkWidget *password;
+
+  ausculta_sync_monitor_start_default (archive);
+  monitor = ausculta_sync_monitor_get_default ();
+  g_assert_cmpstr (ausculta_sync_monitor_get_summary (monitor), ==, "offline: no sync configured");
+  g_assert_false (ausculta_sync_monitor_get_configured (monitor));
+
+  window = ausculta_preferences_window_new (NULL, NULL, archive);
+  gtk_window_present (GTK_WINDOW (window));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "sync");
+  type_into (window, ADW_TYPE_ENTRY_ROW, "MongoDB URI (without password)",
+             "mongodb://bench@127.0.0.1:9/?serverSelectionTimeoutMS=200");
+  password = find_widget (GTK_WIDGET (window), ADW_TYPE_PASSWORD_ENTRY_ROW, "MongoDB Password");
+  gtk_editable_set_text (GTK_EDITABLE (password), "s3cret");
+  click (window, "_Save");
+  wait_for_toast (window);
+  g_assert_cmpstr (ausculta_preferences_window_get_last_toast (window), ==, "Synchronisation settings saved");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password)), ==, "");
+
+  config = ausculta_sync_config_load (NULL, NULL);
+  g_assert_nonnull (config);
+  g_assert_cmpstr (config->mongo_uri, ==, "mongodb://bench@127.0.0.1:9/?serverSelectionTimeoutMS=200");
+  g_assert_cmpstr (config->mongo_database, ==, "production");
+  account = ausculta_sync_config_account (config, "mongodb");
+  secret = ausculta_credentials_lookup ("mongodb", account, NULL);
+  g_assert_cmpstr (secret, ==, "s3cret");
+  g_assert_true (ausculta_sync_monitor_get_configured (monitor));
+  g_test_message ("summary: %s", ausculta_sync_monitor_get_summary (monitor));
+  g_assert_null (strstr (ausculta_sync_monitor_get_summary (monitor), "no sync configured"));
+  ausculta_sync_monitor_stop (monitor);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The simulated motor is no calibrator: its capture is refused with a reason. */
+static void
+test_calibration_refused (void)
+{
+  g_autoptr(AuscultaArchive) archive = open_archive_with_users ();
+  AuscultaPreferencesWindow *window = ausculta_preferences_window_new (NULL, NULL, archive);
+  AuscultaCalibrationDialog *dialog = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  const char *text;
+
+  gtk_window_present (GTK_WINDOW (window));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "calibration");
+  ausculta_test_wait_ms (800);
+  click (window, "_Calibrate…");
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (AUSCULTA_IS_CALIBRATION_DIALOG (toplevel))
+        dialog = AUSCULTA_CALIBRATION_DIALOG (toplevel);
+    }
+  g_assert_nonnull (dialog);
+  ausculta_calibration_dialog_capture (dialog);
+  for (int i = 0; i < 150 && g_str_has_suffix (ausculta_calibration_dialog_get_result_text (dialog), "…"); i++)
+    ausculta_test_wait_ms (50);
+  text = ausculta_calibration_dialog_get_result_text (dialog);
+  g_test_message ("calibration: %s", text);
+  g_assert_true (g_str_has_prefix (text, "Refused: calibrator"));
+  ausculta_test_wait_ms (300);
+  g_test_message ("dialog mapped %d, %dx%d", gtk_widget_get_mapped (GTK_WIDGET (dialog)),
+                  gtk_widget_get_width (GTK_WIDGET (dialog)), gtk_widget_get_height (GTK_WIDGET (dialog)));
+  shot = ausculta_test_render (GTK_WIDGET (dialog));
+  ausculta_test_save_shot (shot, "preferences-calibration-refused");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_setenv ("XDG_DATA_DIRS", "/usr/local/share:/usr/share", TRUE);
+  g_unsetenv ("AUSCULTA_ARCHIVE");
+  ausculta_app_init_i18n ();
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  g_test_add_func ("/ausculta/gui/preferences/pages", test_pages);
+  g_test_add_func ("/ausculta/gui/preferences/add-user", test_add_user);
+  g_test_add_func ("/ausculta/gui/preferences/inspector-refused", test_inspector_refused);
+  g_test_add_func ("/ausculta/gui/preferences/sync", test_sync);
+  g_test_add_func ("/ausculta/gui/preferences/calibration-refused", test_calibration_refused);
+  return g_test_run ();
+}
