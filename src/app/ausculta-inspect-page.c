@@ -123,24 +123,29 @@ update_actions (AuscultaInspectPage *self)
 
 /* ---- live views ---- */
 
+/* Runs on the main thread once per delivered block: only copies each
+ * channel's samples to its view's worker thread. */
 static void
 on_block (AuscultaInspection  *inspection,
           AuscultaInspectPage *self)
 {
+  AuscultaLiveView *views[] = { self->first_view, self->second_view };
   g_autofree char *run = NULL;
   g_autofree float *samples = NULL;
   guint n_channels;
   double sample_rate;
   gsize n_frames;
+  guint64 offset;
+  gint64 captured;
 
-  if (!ausculta_inspection_copy_latest_block (inspection, &run, &n_channels, &sample_rate,
-                                              &samples, &n_frames))
+  if (!ausculta_inspection_copy_latest_block_at (inspection, &run, &n_channels, &sample_rate,
+                                                 &samples, &n_frames, &offset, &captured))
     return;
   /* The block holds each channel's frames one after the other. */
-  if (n_channels > 0)
-    ausculta_live_view_process (self->first_view, samples, n_frames, sample_rate);
-  if (n_channels > 1)
-    ausculta_live_view_process (self->second_view, samples + n_frames, n_frames, sample_rate);
+  for (guint c = 0; c < MIN (n_channels, G_N_ELEMENTS (views)); c++)
+    ausculta_live_view_push_block (views[c], run, g_memdup2 (samples + c * n_frames,
+                                                             n_frames * sizeof (float)),
+                                   n_frames, sample_rate, offset, captured);
 }
 
 static void

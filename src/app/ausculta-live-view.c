@@ -4,25 +4,22 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
+#include <string.h>
 
-#include "ausculta-bands.h"
 #include "ausculta-bands-view.h"
 #include "ausculta-live-view.h"
+#include "ausculta-live-worker.h"
 #include "ausculta-spectrogram-view.h"
-#include "ausculta-spectrum.h"
 #include "ausculta-spectrum-view.h"
 #include "ausculta-waveform-view.h"
 
-/* The live views of one channel: the blocks the inspection publishes are
- * kept as the channel's latest 16384 samples, whose spectrum (the core's
- * kernel, one Hann frame) feeds the spectrum, third-octave, spectrogram
- * and waveform views. Blocks are coalesced (latest wins) when the main
- * loop is busy: the view then shows the newest samples it has, with a gap
- * where blocks were skipped, instead of waiting for a full frame of
- * contiguous blocks. Runs on the main thread, once per delivered block. */
-#define FFT_SIZE  16384
-#define MAX_BANDS 48
+/* The live views of one channel. The DSP (16384-point spectrum, third
+ * octaves, spectrogram column, waveform min/max) runs on the channel's
+ * AuscultaLiveWorker thread; this widget only hands it the blocks and, at
+ * most once per frame clock tick, shows the newest frame it made (latest
+ * wins). The tick callback runs only while frames may come: it stops
+ * itself once the worker has been idle for IDLE_TICKS ticks. */
+#define IDLE_TICKS 30
 
 struct _AuscultaLiveView
 {
@@ -33,140 +30,101 @@ struct _AuscultaLiveView
   AuscultaSpectrogramView *spectrogram_view;
   AuscultaWaveformView    *waveform_view;
 
-  double                   reference;     /* dB reference, in the channel's unit */
-  double                   sample_rate;   /* of the spectrum below, 0 before */
-  AuscultaSpectrum         spectrum;
-  double                  *power;         /* n_bins */
-  double                  *levels;        /* n_bins, dB */
-  float                   *history;       /* ring of the latest FFT_SIZE samples */
-  gsize                    history_end;   /* where the next sample goes */
-  gsize                    history_filled;
-  float                   *frame;         /* FFT_SIZE, oldest first */
-  AuscultaBand             bands[MAX_BANDS];
-  double                   centres[MAX_BANDS];
-  guint                    n_bands;
-  guint                    n_spectra;
+  AuscultaLiveWorker      *worker;
+  guint                    tick_id;
+  guint                    idle_ticks;
+  GdkFrameClock           *frame_clock;   /* the one on_after_paint() is connected to */
+  guint64                  n_spectra;     /* of the last frame shown */
+  gint64                   shown_captured; /* capture time of a frame not painted yet, 0 if none */
+  AuscultaLiveStats        stats;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaLiveView, ausculta_live_view, GTK_TYPE_WIDGET)
 
 static void
-clear_spectrum (AuscultaLiveView *self)
+show_frame (AuscultaLiveView        *self,
+            const AuscultaLiveFrame *frame)
 {
-  if (self->sample_rate > 0)
-    ausculta_spectrum_clear (&self->spectrum);
-  self->sample_rate = 0;
-  g_clear_pointer (&self->power, g_free);
-  g_clear_pointer (&self->levels, g_free);
+  ausculta_spectrum_view_set_points (self->spectrum_view, frame->spectrum,
+                                     AUSCULTA_LIVE_SPECTRUM_POINTS, frame->f_min, frame->f_max);
+  ausculta_spectrogram_view_push_rows (self->spectrogram_view, frame->rows,
+                                       AUSCULTA_SPECTROGRAM_ROWS, frame->f_min, frame->f_max);
+  ausculta_bands_view_set_levels (self->bands_view, frame->centres, frame->bands, frame->n_bands);
+  ausculta_waveform_view_set_columns (self->waveform_view, frame->waveform, frame->n_columns,
+                                      frame->duration, frame->peak);
+  self->n_spectra = frame->serial;
+  self->stats.n_frames_shown++;
+  if (self->shown_captured == 0)
+    self->shown_captured = frame->captured;
+}
+
+/* The paint that shows a frame ends its capture-to-pixel latency. */
+static void
+on_after_paint (GdkFrameClock    *clock,
+                AuscultaLiveView *self)
+{
+  double latency;
+
+  if (self->shown_captured == 0)
+    return;
+  latency = (g_get_monotonic_time () - self->shown_captured) / 1000.0;
+  self->shown_captured = 0;
+  self->stats.n_frames_painted++;
+  self->stats.latency_sum_ms += latency;
+  self->stats.latency_max_ms = MAX (self->stats.latency_max_ms, latency);
 }
 
 static void
-remember (AuscultaLiveView *self,
-          const float      *samples,
-          gsize             n_samples)
+watch_paints (AuscultaLiveView *self,
+              GdkFrameClock    *clock)
 {
-  /* Only the newest FFT_SIZE samples matter. */
-  if (n_samples > FFT_SIZE)
-    {
-      samples += n_samples - FFT_SIZE;
-      n_samples = FFT_SIZE;
-    }
-  for (gsize i = 0; i < n_samples; i++)
-    {
-      self->history[self->history_end] = samples[i];
-      self->history_end = (self->history_end + 1) % FFT_SIZE;
-    }
-  self->history_filled = MIN (FFT_SIZE, self->history_filled + n_samples);
-}
-
-/* The ring, oldest first, zero-padded in front until it is full. */
-static void
-unroll (AuscultaLiveView *self)
-{
-  gsize missing = FFT_SIZE - self->history_filled;
-  gsize start = (self->history_end + FFT_SIZE - self->history_filled) % FFT_SIZE;
-
-  memset (self->frame, 0, missing * sizeof (float));
-  for (gsize i = 0; i < self->history_filled; i++)
-    self->frame[missing + i] = self->history[(start + i) % FFT_SIZE];
+  if (clock == self->frame_clock)
+    return;
+  /* A clock that went away with its surface may have dropped its
+   * handlers already: disconnecting by function does not mind. */
+  if (self->frame_clock != NULL)
+    g_signal_handlers_disconnect_by_func (self->frame_clock, on_after_paint, self);
+  g_set_object (&self->frame_clock, clock);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), self);
 }
 
 static gboolean
-prepare_spectrum (AuscultaLiveView *self,
-                  double            sample_rate)
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
 {
-  AuscultaSpectrumConfig config = {
-    .fft_size = FFT_SIZE,
-    .sample_rate = sample_rate,
-    .window = AUSCULTA_WINDOW_HANN,
-    .overlap = 0.5,
-    .averaging = AUSCULTA_AVERAGING_LINEAR,
-    .n_average = 1,
-    .peak_hold = FALSE,
-  };
-  g_autoptr(GError) error = NULL;
+  AuscultaLiveView *self = AUSCULTA_LIVE_VIEW (widget);
+  g_autofree AuscultaLiveFrame *frame = ausculta_live_worker_take_frame (self->worker);
 
-  if (self->sample_rate == sample_rate)
-    return TRUE;
-  clear_spectrum (self);
-  if (!ausculta_spectrum_init (&self->spectrum, &config, &error))
+  watch_paints (self, clock);
+  if (frame != NULL)
     {
-      g_warning ("Live spectrum at %g Hz: %s", sample_rate, error->message);
-      return FALSE;
+      show_frame (self, frame);
+      self->idle_ticks = 0;
     }
-  self->sample_rate = sample_rate;
-  self->history_filled = 0;
-  self->power = g_new (double, self->spectrum.n_bins);
-  self->levels = g_new (double, self->spectrum.n_bins);
-  self->n_bands = ausculta_bands_fractional_octave (3, 12.5, MIN (20000.0, sample_rate / 2.2),
-                                                    self->bands, MAX_BANDS, &error);
-  for (guint i = 0; i < self->n_bands; i++)
-    self->centres[i] = self->bands[i].center;
-  return TRUE;
-}
-
-static void
-show_spectrum (AuscultaLiveView *self)
-{
-  gsize n_bins = self->spectrum.n_bins;
-  double bin_width = ausculta_spectrum_bin_width (&self->spectrum);
-  double band_levels[MAX_BANDS];
-
-  if (!ausculta_spectrum_get (&self->spectrum, AUSCULTA_SPECTRUM_POWER, self->power))
-    return;
-  ausculta_bands_sum_power (self->bands, self->n_bands, self->power, NULL, n_bins,
-                            bin_width, band_levels);
-  ausculta_spectrum_to_db (band_levels, self->n_bands, TRUE, self->reference);
-  memcpy (self->levels, self->power, n_bins * sizeof (double));
-  ausculta_spectrum_to_db (self->levels, n_bins, TRUE, self->reference);
-  ausculta_spectrum_view_set_spectrum (self->spectrum_view, self->levels, n_bins, bin_width);
-  ausculta_spectrogram_view_push (self->spectrogram_view, self->levels, n_bins, bin_width);
-  ausculta_bands_view_set_levels (self->bands_view, self->centres, band_levels, self->n_bands);
-  self->n_spectra++;
+  else if (!ausculta_live_worker_is_busy (self->worker) && ++self->idle_ticks >= IDLE_TICKS)
+    {
+      self->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
 ausculta_live_view_dispose (GObject *object)
 {
+  AuscultaLiveView *self = AUSCULTA_LIVE_VIEW (object);
   GtkWidget *child;
 
   /* The template's top box is not bound, so it is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
+  if (self->frame_clock != NULL)
+    g_signal_handlers_disconnect_by_func (self->frame_clock, on_after_paint, self);
+  g_clear_object (&self->frame_clock);
+  g_clear_pointer (&self->worker, ausculta_live_worker_free);
 
   G_OBJECT_CLASS (ausculta_live_view_parent_class)->dispose (object);
-}
-
-static void
-ausculta_live_view_finalize (GObject *object)
-{
-  AuscultaLiveView *self = AUSCULTA_LIVE_VIEW (object);
-
-  clear_spectrum (self);
-  g_free (self->history);
-  g_free (self->frame);
-
-  G_OBJECT_CLASS (ausculta_live_view_parent_class)->finalize (object);
 }
 
 static void
@@ -176,7 +134,6 @@ ausculta_live_view_class_init (AuscultaLiveViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ausculta_live_view_dispose;
-  object_class->finalize = ausculta_live_view_finalize;
 
   g_type_ensure (AUSCULTA_TYPE_SPECTRUM_VIEW);
   g_type_ensure (AUSCULTA_TYPE_BANDS_VIEW);
@@ -195,9 +152,7 @@ static void
 ausculta_live_view_init (AuscultaLiveView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->reference = 20e-6;
-  self->history = g_new0 (float, FFT_SIZE);
-  self->frame = g_new (float, FFT_SIZE);
+  self->worker = ausculta_live_worker_new ();
 }
 
 GtkWidget *
@@ -221,7 +176,7 @@ ausculta_live_view_set_channel (AuscultaLiveView *self,
   g_return_if_fail (AUSCULTA_IS_LIVE_VIEW (self));
   g_return_if_fail (reference > 0);
 
-  self->reference = reference;
+  ausculta_live_worker_set_reference (self->worker, reference);
   /* Translators: the title of a plot, %s is the channel (AC, vib) */
   spectrum_title = g_strdup_printf (_("%s spectrum"), title);
   bands_title = g_strdup_printf (_("%s third octaves"), title);
@@ -248,45 +203,58 @@ ausculta_live_view_set_range (AuscultaLiveView *self,
   g_object_set (self->spectrogram_view, "db-min", db_min, "db-max", db_max, NULL);
 }
 
-/* A new motor: forget the previous spectra and peaks. */
+/* A new motor: forget the previous spectra, peaks and counters. */
 void
 ausculta_live_view_reset (AuscultaLiveView *self)
 {
   g_return_if_fail (AUSCULTA_IS_LIVE_VIEW (self));
 
-  self->history_filled = 0;
-  self->history_end = 0;
+  ausculta_live_worker_reset (self->worker);
   ausculta_spectrogram_view_clear (self->spectrogram_view);
   ausculta_spectrum_view_reset_peak_hold (self->spectrum_view);
   self->n_spectra = 0;
+  self->shown_captured = 0;
+  memset (&self->stats, 0, sizeof self->stats);
 }
 
-/* Feeds one block of calibrated samples of this channel. */
+/* Hands one block of calibrated samples of this channel (taken: g_malloc'ed)
+ * to the worker; @offset is its first frame in @run, @captured its capture
+ * time (g_get_monotonic_time()). Returns at once. */
 void
-ausculta_live_view_process (AuscultaLiveView *self,
-                            const float      *samples,
-                            gsize             n_samples,
-                            double            sample_rate)
+ausculta_live_view_push_block (AuscultaLiveView *self,
+                               const char       *run,
+                               float            *samples,
+                               gsize             n_frames,
+                               double            sample_rate,
+                               guint64           offset,
+                               gint64            captured)
 {
   g_return_if_fail (AUSCULTA_IS_LIVE_VIEW (self));
+  g_return_if_fail (sample_rate > 0);
 
-  if (n_samples == 0 || !prepare_spectrum (self, sample_rate))
-    return;
-  ausculta_waveform_view_set_samples (self->waveform_view, samples, n_samples, sample_rate);
-  remember (self, samples, n_samples);
-  /* From the first block on, zero-padded: a coarse spectrum at once beats
-   * an empty plot while the first 16384 samples come in. */
-  unroll (self);
-  ausculta_spectrum_reset (&self->spectrum);
-  ausculta_spectrum_process (&self->spectrum, self->frame, FFT_SIZE);
-  show_spectrum (self);
+  ausculta_live_worker_push (self->worker, run, samples, n_frames, sample_rate, offset, captured);
+  self->idle_ticks = 0;
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
 }
 
-/* Spectra shown since the last reset. */
+/* Spectra shown since the last reset (the serial of the newest frame shown:
+ * coalesced ones count, they were computed). */
 guint
 ausculta_live_view_get_n_spectra (AuscultaLiveView *self)
 {
   g_return_val_if_fail (AUSCULTA_IS_LIVE_VIEW (self), 0);
 
-  return self->n_spectra;
+  return (guint) self->n_spectra;
+}
+
+/* What was shown since the last reset, for the benchmark and the tests. */
+void
+ausculta_live_view_get_stats (AuscultaLiveView  *self,
+                              AuscultaLiveStats *stats)
+{
+  g_return_if_fail (AUSCULTA_IS_LIVE_VIEW (self));
+
+  *stats = self->stats;
+  stats->n_blocks_skipped = ausculta_live_worker_get_n_skipped (self->worker);
 }

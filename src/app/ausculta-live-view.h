@@ -9,6 +9,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AuscultaLiveView, ausculta_live_view, AUSCULTA, LIVE_VIEW, GtkWidget)
 
+typedef struct
+{
+  guint64 n_frames_shown;    /* frames taken from the worker at a tick */
+  guint64 n_frames_painted;  /* paints that showed a new frame */
+  guint64 n_blocks_skipped;  /* blocks never turned into a frame */
+  double  latency_sum_ms;    /* capture to the paint showing it, over the painted frames */
+  double  latency_max_ms;
+} AuscultaLiveStats;
+
 GtkWidget *ausculta_live_view_new        (void);
 void       ausculta_live_view_set_channel (AuscultaLiveView *self,
                                            const char       *title,
@@ -18,10 +27,15 @@ void       ausculta_live_view_set_range  (AuscultaLiveView *self,
                                           double            db_min,
                                           double            db_max);
 void       ausculta_live_view_reset      (AuscultaLiveView *self);
-void       ausculta_live_view_process    (AuscultaLiveView *self,
-                                          const float      *samples,
-                                          gsize             n_samples,
-                                          double            sample_rate);
+void       ausculta_live_view_push_block (AuscultaLiveView *self,
+                                          const char       *run,
+                                          float            *samples,
+                                          gsize             n_frames,
+                                          double            sample_rate,
+                                          guint64           offset,
+                                          gint64            captured);
 guint      ausculta_live_view_get_n_spectra (AuscultaLiveView *self);
+void       ausculta_live_view_get_stats  (AuscultaLiveView  *self,
+                                          AuscultaLiveStats *stats);
 
 G_END_DECLS

@@ -218,3 +218,60 @@ ausculta_plot_colormap (double  t,
   *g = (guint8) lround (stops[i][1] + f * (stops[i + 1][1] - stops[i][1]));
   *b = (guint8) lround (stops[i][2] + f * (stops[i + 1][2] - stops[i][2]));
 }
+
+void
+ausculta_plot_reduce_spectrum (const double          *levels,
+                               gsize                  n_bins,
+                               double                 bin_width,
+                               double                 f_min,
+                               double                 f_max,
+                               AuscultaSpectrumPoint *points,
+                               guint                  n_points)
+{
+  AuscultaPlotArea slices = { .x = 0, .y = 0, .width = n_points, .height = 1,
+                              .f_min = f_min, .f_max = f_max };
+
+  for (guint p = 0; p < n_points; p++)
+    {
+      double f0 = ausculta_plot_frequency_for_x (&slices, p);
+      double f1 = ausculta_plot_frequency_for_x (&slices, p + 1);
+      gsize i0 = (gsize) MAX (1.0, floor (f0 / bin_width + 0.5));
+      gsize i1 = (gsize) MAX ((double) i0, floor (f1 / bin_width + 0.5));
+      gsize best = MIN (i0, n_bins - 1);
+
+      for (gsize i = i0 + 1; i <= i1 && i < n_bins; i++)
+        if (levels[i] > levels[best] || !isfinite (levels[best]))
+          best = i;
+      points[p].frequency = best * bin_width;
+      points[p].level = levels[best];
+    }
+}
+
+double
+ausculta_plot_reduce_samples (const float         *samples,
+                              gsize                n,
+                              AuscultaColumnRange *columns,
+                              guint                n_columns)
+{
+  double peak = 0.0;
+
+  n_columns = (guint) MIN ((gsize) n_columns, n);
+  for (guint c = 0; c < n_columns; c++)
+    columns[c].filled = FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      AuscultaColumnRange *column = &columns[i * n_columns / n];
+
+      if (!isfinite (samples[i]))
+        continue;
+      if (!column->filled)
+        {
+          column->min = column->max = samples[i];
+          column->filled = TRUE;
+        }
+      column->min = MIN (column->min, samples[i]);
+      column->max = MAX (column->max, samples[i]);
+      peak = MAX (peak, fabs (samples[i]));
+    }
+  return peak;
+}

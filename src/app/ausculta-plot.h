@@ -54,6 +54,33 @@ guint   ausculta_plot_reduce_columns    (const double      *x,
                                          AuscultaColumnRange *columns,
                                          guint              n_columns);
 
+/* One point of a spectrum reduced for the screen: the strongest bin of a
+ * slice of log-frequency, at its own frequency. */
+typedef struct
+{
+  double frequency;
+  double level;
+} AuscultaSpectrumPoint;
+
+/* Reduces bins 0..n_bins-1 (bin_width Hz apart, bin 0 ignored) to
+ * n_points equal slices of log-frequency between f_min and f_max: the
+ * strongest bin in each, or the bin under the slice where bins are wider
+ * than slices. Pure: safe from any thread. */
+void    ausculta_plot_reduce_spectrum   (const double      *levels,
+                                         gsize              n_bins,
+                                         double             bin_width,
+                                         double             f_min,
+                                         double             f_max,
+                                         AuscultaSpectrumPoint *points,
+                                         guint              n_points);
+/* Reduces n samples to one min/max range per column (n_columns of them,
+ * fewer when there are fewer samples); returns the largest absolute
+ * finite sample. Pure: safe from any thread. */
+double  ausculta_plot_reduce_samples    (const float       *samples,
+                                         gsize              n,
+                                         AuscultaColumnRange *columns,
+                                         guint              n_columns);
+
 /* A dark-blue → green → yellow colour map for t in 0..1. */
 void    ausculta_plot_colormap          (double             t,
                                          guint8            *r,

@@ -14,7 +14,7 @@
  * the strongest bin per pixel row when it is pushed: drawing is then one
  * scaled image, whatever the FFT size. */
 #define HISTORY 400
-#define ROWS    256
+#define ROWS    AUSCULTA_SPECTROGRAM_ROWS
 
 struct _AuscultaSpectrogramView
 {
@@ -214,43 +214,37 @@ ausculta_spectrogram_view_new (void)
   return g_object_new (AUSCULTA_TYPE_SPECTROGRAM_VIEW, NULL);
 }
 
-/* Appends one spectrum as the newest column (the oldest scrolls out). */
+/**
+ * ausculta_spectrogram_view_push_rows:
+ * @rows: (array length=n_rows): AUSCULTA_SPECTROGRAM_ROWS points reduced
+ *   by ausculta_plot_reduce_spectrum() over @f_min..@f_max, lowest first
+ *
+ * Appends one column. Cheap: meant for the main thread once per frame.
+ */
 void
-ausculta_spectrogram_view_push (AuscultaSpectrogramView *self,
-                                const double            *levels_db,
-                                gsize                    n_bins,
-                                double                   bin_width)
+ausculta_spectrogram_view_push_rows (AuscultaSpectrogramView     *self,
+                                     const AuscultaSpectrumPoint *rows,
+                                     guint                        n_rows,
+                                     double                       f_min,
+                                     double                       f_max)
 {
-  AuscultaPlotArea rows = { .x = 0, .y = 0, .width = ROWS, .height = 1,
-                            .f_min = self->f_min, .f_max = self->f_max };
-  double best[ROWS];
   guint32 *pixels;
   int stride;
 
   g_return_if_fail (AUSCULTA_IS_SPECTROGRAM_VIEW (self));
-  g_return_if_fail (bin_width > 0);
+  g_return_if_fail (n_rows == ROWS);
+  g_return_if_fail (0 < f_min && f_min < f_max);
 
-  for (guint r = 0; r < ROWS; r++)
-    best[r] = -INFINITY;
-  /* Row r (from the bottom) covers a slice of log-frequency; bins wider
-   * than a row fill every row they cover. */
-  for (guint r = 0; r < ROWS; r++)
-    {
-      double f0 = ausculta_plot_frequency_for_x (&rows, r);
-      double f1 = ausculta_plot_frequency_for_x (&rows, r + 1);
-      gsize i0 = (gsize) floor (f0 / bin_width + 0.5);
-      gsize i1 = (gsize) MAX ((double) i0, floor (f1 / bin_width + 0.5));
-
-      for (gsize i = MAX (i0, 1); i <= i1 && i < n_bins; i++)
-        best[r] = MAX (best[r], levels_db[i]);
-    }
+  self->f_min = f_min;
+  self->f_max = f_max;
   cairo_surface_flush (self->image);
   pixels = (guint32 *) cairo_image_surface_get_data (self->image);
   stride = cairo_image_surface_get_stride (self->image) / 4;
   for (guint r = 0; r < ROWS; r++)
     {
       guint8 red, green, blue;
-      double t = isfinite (best[r]) ? (best[r] - self->db_min) / (self->db_max - self->db_min) : 0.0;
+      double level = rows[r].level;
+      double t = isfinite (level) ? (level - self->db_min) / (self->db_max - self->db_min) : 0.0;
 
       ausculta_plot_colormap (t, &red, &green, &blue);
       pixels[(ROWS - 1 - r) * stride + self->next] = (guint32) red << 16 | (guint32) green << 8 | blue;
@@ -259,6 +253,22 @@ ausculta_spectrogram_view_push (AuscultaSpectrogramView *self,
   self->next = (self->next + 1) % HISTORY;
   self->n_columns = MIN (self->n_columns + 1, HISTORY);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Appends one spectrum as the newest column (the oldest scrolls out). */
+void
+ausculta_spectrogram_view_push (AuscultaSpectrogramView *self,
+                                const double            *levels_db,
+                                gsize                    n_bins,
+                                double                   bin_width)
+{
+  AuscultaSpectrumPoint rows[ROWS];
+
+  g_return_if_fail (AUSCULTA_IS_SPECTROGRAM_VIEW (self));
+  g_return_if_fail (levels_db != NULL && n_bins > 1 && bin_width > 0);
+
+  ausculta_plot_reduce_spectrum (levels_db, n_bins, bin_width, self->f_min, self->f_max, rows, ROWS);
+  ausculta_spectrogram_view_push_rows (self, rows, ROWS, self->f_min, self->f_max);
 }
 
 void

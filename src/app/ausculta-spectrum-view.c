@@ -11,15 +11,18 @@
 
 /* A live spectrum on a log-frequency axis in dB, with an optional peak
  * hold trace and a cursor that reads out the frequency and level under it.
- * The bins are reduced to a min/max pair per pixel column when drawn. */
+ * The spectrum arrives reduced to POINTS slices of log-frequency (by the
+ * live worker, or here from bins), and is drawn as a min/max pair per
+ * pixel column. */
+#define POINTS 1024
+
 struct _AuscultaSpectrumView
 {
   GtkWidget  parent_instance;
 
   char      *title;
-  GArray    *levels;        /* double, dB */
-  GArray    *peaks;         /* double, dB, max since the last reset */
-  double     bin_width;
+  GArray    *levels;        /* AuscultaSpectrumPoint, dB */
+  GArray    *peaks;         /* AuscultaSpectrumPoint, dB, max since the last reset */
   double     f_min, f_max;
   double     db_min, db_max;
   gboolean   peak_hold;
@@ -54,19 +57,22 @@ ausculta_spectrum_view_get_area (AuscultaSpectrumView *self,
 static void
 draw_trace (cairo_t                *cr,
             const AuscultaPlotArea *area,
-            const GArray           *levels,
-            double                  bin_width)
+            const GArray           *points)
 {
+  const AuscultaSpectrumPoint *point = (const AuscultaSpectrumPoint *) points->data;
   guint n_columns = (guint) ceil (area->width);
-  g_autofree double *x = g_new (double, levels->len);
+  g_autofree double *x = g_new (double, points->len);
+  g_autofree double *levels = g_new (double, points->len);
   g_autofree AuscultaColumnRange *columns = g_new (AuscultaColumnRange, n_columns);
   gboolean started = FALSE;
 
-  /* Bin 0 (DC) has no place on a log axis. */
-  x[0] = -1.0;
-  for (guint i = 1; i < levels->len; i++)
-    x[i] = ausculta_plot_x_for_frequency (area, i * bin_width) - area->x;
-  ausculta_plot_reduce_columns (x, (const double *) levels->data, levels->len, columns, n_columns);
+  for (guint i = 0; i < points->len; i++)
+    {
+      x[i] = point[i].frequency > 0 ? ausculta_plot_x_for_frequency (area, point[i].frequency) - area->x
+                                    : -1.0;
+      levels[i] = point[i].level;
+    }
+  ausculta_plot_reduce_columns (x, levels, points->len, columns, n_columns);
   for (guint c = 0; c < n_columns; c++)
     {
       double px = area->x + c + 0.5;
@@ -131,13 +137,13 @@ ausculta_spectrum_view_snapshot (GtkWidget   *widget,
   if (self->peak_hold && self->peaks->len > 1)
     {
       gdk_cairo_set_source_rgba (cr, &orange);
-      draw_trace (cr, &area, self->peaks, self->bin_width);
+      draw_trace (cr, &area, self->peaks);
     }
   if (self->levels->len > 1)
     {
       cairo_set_line_width (cr, 1.5);
       gdk_cairo_set_source_rgba (cr, &blue);
-      draw_trace (cr, &area, self->levels, self->bin_width);
+      draw_trace (cr, &area, self->levels);
     }
   cairo_reset_clip (cr);
   if (self->cursor_x >= area.x && self->cursor_x <= area.x + area.width)
@@ -284,15 +290,14 @@ ausculta_spectrum_view_init (AuscultaSpectrumView *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
-  self->levels = g_array_new (FALSE, FALSE, sizeof (double));
-  self->peaks = g_array_new (FALSE, FALSE, sizeof (double));
+  self->levels = g_array_new (FALSE, FALSE, sizeof (AuscultaSpectrumPoint));
+  self->peaks = g_array_new (FALSE, FALSE, sizeof (AuscultaSpectrumPoint));
   self->f_min = 10.0;
   self->f_max = 24000.0;
   self->db_min = 0.0;
   self->db_max = 100.0;
   self->peak_hold = TRUE;
   self->cursor_x = -1.0;
-  self->bin_width = 1.0;
 
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
@@ -310,12 +315,52 @@ ausculta_spectrum_view_new (void)
 }
 
 /**
+ * ausculta_spectrum_view_set_points:
+ * @points: (array length=n_points): a spectrum reduced by
+ *   ausculta_plot_reduce_spectrum() over @f_min..@f_max
+ *
+ * Shows a new spectrum and folds it into the peak hold trace (which
+ * restarts when the number of points or the axis changes). Cheap: meant
+ * for the main thread once per frame.
+ */
+void
+ausculta_spectrum_view_set_points (AuscultaSpectrumView        *self,
+                                   const AuscultaSpectrumPoint *points,
+                                   guint                        n_points,
+                                   double                       f_min,
+                                   double                       f_max)
+{
+  g_return_if_fail (AUSCULTA_IS_SPECTRUM_VIEW (self));
+  g_return_if_fail (points != NULL || n_points == 0);
+  g_return_if_fail (0 < f_min && f_min < f_max);
+
+  if (n_points != self->peaks->len || f_min != self->f_min || f_max != self->f_max)
+    {
+      g_array_set_size (self->peaks, 0);
+      g_array_append_vals (self->peaks, points, n_points);
+    }
+  else
+    {
+      AuscultaSpectrumPoint *peaks = (AuscultaSpectrumPoint *) self->peaks->data;
+
+      for (guint i = 0; i < n_points; i++)
+        if (points[i].level > peaks[i].level)
+          peaks[i] = points[i];
+    }
+  g_array_set_size (self->levels, 0);
+  g_array_append_vals (self->levels, points, n_points);
+  self->f_min = f_min;
+  self->f_max = f_max;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
  * ausculta_spectrum_view_set_spectrum:
  * @levels_db: (array length=n_bins): levels of bins 0..n_bins-1, in dB
  * @bin_width: the frequency step between bins, in Hz
  *
- * Shows a new spectrum and folds it into the peak hold trace (which
- * restarts when the number of bins or their width changes).
+ * Reduces the bins (from 10 Hz to the last bin) and shows them as
+ * ausculta_spectrum_view_set_points() does.
  */
 void
 ausculta_spectrum_view_set_spectrum (AuscultaSpectrumView *self,
@@ -323,27 +368,16 @@ ausculta_spectrum_view_set_spectrum (AuscultaSpectrumView *self,
                                      gsize                 n_bins,
                                      double                bin_width)
 {
+  AuscultaSpectrumPoint points[POINTS];
+  double f_max;
+
   g_return_if_fail (AUSCULTA_IS_SPECTRUM_VIEW (self));
-  g_return_if_fail (levels_db != NULL || n_bins == 0);
+  g_return_if_fail (levels_db != NULL && n_bins > 1);
   g_return_if_fail (bin_width > 0);
 
-  if (n_bins != self->peaks->len || bin_width != self->bin_width)
-    {
-      g_array_set_size (self->peaks, 0);
-      g_array_append_vals (self->peaks, levels_db, n_bins);
-    }
-  else
-    {
-      double *peaks = (double *) self->peaks->data;
-
-      for (gsize i = 0; i < n_bins; i++)
-        peaks[i] = MAX (peaks[i], levels_db[i]);
-    }
-  g_array_set_size (self->levels, 0);
-  g_array_append_vals (self->levels, levels_db, n_bins);
-  self->bin_width = bin_width;
-  self->f_max = MAX (self->f_min * 10.0, (n_bins - 1) * bin_width);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  f_max = MAX (100.0, (n_bins - 1) * bin_width);
+  ausculta_plot_reduce_spectrum (levels_db, n_bins, bin_width, 10.0, f_max, points, POINTS);
+  ausculta_spectrum_view_set_points (self, points, POINTS, 10.0, f_max);
 }
 
 void
@@ -380,29 +414,39 @@ ausculta_spectrum_view_get_readout (AuscultaSpectrumView *self,
                                     double               *frequency,
                                     double               *level_db)
 {
+  const AuscultaSpectrumPoint *points = (const AuscultaSpectrumPoint *) self->levels->data;
   AuscultaPlotArea area;
-  const double *levels = (const double *) self->levels->data;
-  double f_low, f_high;
-  gsize first, last, best;
+  double nearest = G_MAXDOUBLE;
+  const AuscultaSpectrumPoint *best = NULL;
 
   g_return_val_if_fail (AUSCULTA_IS_SPECTRUM_VIEW (self), FALSE);
 
   if (self->cursor_x < 0 || self->levels->len < 2)
     return FALSE;
   ausculta_spectrum_view_get_area (self, &area);
-  f_low = ausculta_plot_frequency_for_x (&area, self->cursor_x - 2.0);
-  f_high = ausculta_plot_frequency_for_x (&area, self->cursor_x + 2.0);
-  first = (gsize) MAX (1.0, ceil (f_low / self->bin_width));
-  last = (gsize) MIN ((double) self->levels->len - 1, floor (f_high / self->bin_width));
-  if (first > last)
-    first = last = (gsize) CLAMP (round (ausculta_plot_frequency_for_x (&area, self->cursor_x)
-                                         / self->bin_width), 1.0, self->levels->len - 1.0);
-  best = first;
-  for (gsize i = first + 1; i <= last; i++)
-    if (levels[i] > levels[best])
-      best = i;
-  *frequency = best * self->bin_width;
-  *level_db = levels[best];
+  /* The strongest point within two pixels, else the nearest one. */
+  for (guint i = 0; i < self->levels->len; i++)
+    {
+      double distance;
+
+      if (points[i].frequency <= 0)
+        continue;
+      distance = fabs (ausculta_plot_x_for_frequency (&area, points[i].frequency) - self->cursor_x);
+      if (distance <= 2.0 && (best == NULL || nearest > 2.0 || points[i].level > best->level))
+        {
+          best = &points[i];
+          nearest = distance;
+        }
+      else if (distance < nearest && nearest > 2.0)
+        {
+          best = &points[i];
+          nearest = distance;
+        }
+    }
+  if (best == NULL)
+    return FALSE;
+  *frequency = best->frequency;
+  *level_db = best->level;
   return TRUE;
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ausculta-plot.h"
+
 G_BEGIN_DECLS
 
 #define AUSCULTA_TYPE_SPECTRUM_VIEW (ausculta_spectrum_view_get_type ())
@@ -14,6 +16,11 @@ void       ausculta_spectrum_view_set_spectrum    (AuscultaSpectrumView *self,
                                                    const double         *levels_db,
                                                    gsize                 n_bins,
                                                    double                bin_width);
+void       ausculta_spectrum_view_set_points      (AuscultaSpectrumView        *self,
+                                                   const AuscultaSpectrumPoint *points,
+                                                   guint                        n_points,
+                                                   double                       f_min,
+                                                   double                       f_max);
 void       ausculta_spectrum_view_reset_peak_hold (AuscultaSpectrumView *self);
 void       ausculta_spectrum_view_set_cursor      (AuscultaSpectrumView *self,
                                                    double                x);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "ausculta-plot.h"
 #include "ausculta-waveform-view.h"
@@ -13,7 +14,7 @@
  * scaled symmetrically to its own peak (written in the corner). The
  * samples are reduced to COLUMNS ranges when set, so drawing costs the
  * same whatever the block length. */
-#define COLUMNS 2048
+#define COLUMNS AUSCULTA_WAVEFORM_COLUMNS
 
 struct _AuscultaWaveformView
 {
@@ -214,29 +215,40 @@ ausculta_waveform_view_set_samples (AuscultaWaveformView *self,
                                     gsize                 n_samples,
                                     double                sample_rate)
 {
+  AuscultaColumnRange columns[COLUMNS];
+  double peak;
+
   g_return_if_fail (AUSCULTA_IS_WAVEFORM_VIEW (self));
   g_return_if_fail (sample_rate > 0);
 
-  self->n_columns = (guint) MIN ((gsize) COLUMNS, n_samples);
-  self->peak = 0;
-  for (guint c = 0; c < self->n_columns; c++)
-    self->columns[c].filled = FALSE;
-  for (gsize i = 0; i < n_samples; i++)
-    {
-      AuscultaColumnRange *column = &self->columns[i * self->n_columns / n_samples];
+  peak = ausculta_plot_reduce_samples (samples, n_samples, columns, COLUMNS);
+  ausculta_waveform_view_set_columns (self, columns, (guint) MIN ((gsize) COLUMNS, n_samples),
+                                      n_samples / sample_rate, peak);
+}
 
-      if (!isfinite (samples[i]))
-        continue;
-      if (!column->filled)
-        {
-          column->min = column->max = samples[i];
-          column->filled = TRUE;
-        }
-      column->min = MIN (column->min, samples[i]);
-      column->max = MAX (column->max, samples[i]);
-      self->peak = MAX (self->peak, fabs (samples[i]));
-    }
-  self->duration = n_samples / sample_rate;
+/**
+ * ausculta_waveform_view_set_columns:
+ * @columns: (array length=n_columns): samples reduced by
+ *   ausculta_plot_reduce_samples(), at most AUSCULTA_WAVEFORM_COLUMNS
+ * @duration: seconds they span
+ * @peak: the largest absolute sample
+ *
+ * Cheap: meant for the main thread once per frame.
+ */
+void
+ausculta_waveform_view_set_columns (AuscultaWaveformView      *self,
+                                    const AuscultaColumnRange *columns,
+                                    guint                      n_columns,
+                                    double                     duration,
+                                    double                     peak)
+{
+  g_return_if_fail (AUSCULTA_IS_WAVEFORM_VIEW (self));
+  g_return_if_fail (n_columns <= COLUMNS);
+
+  memcpy (self->columns, columns, n_columns * sizeof (AuscultaColumnRange));
+  self->n_columns = n_columns;
+  self->duration = duration;
+  self->peak = peak;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ausculta-plot.h"
+
 G_BEGIN_DECLS
 
 #define AUSCULTA_TYPE_WAVEFORM_VIEW (ausculta_waveform_view_get_type ())
@@ -14,6 +16,12 @@ void       ausculta_waveform_view_set_samples (AuscultaWaveformView *self,
                                                const float          *samples,
                                                gsize                 n_samples,
                                                double                sample_rate);
+#define AUSCULTA_WAVEFORM_COLUMNS 2048
+void       ausculta_waveform_view_set_columns (AuscultaWaveformView      *self,
+                                               const AuscultaColumnRange *columns,
+                                               guint                      n_columns,
+                                               double                     duration,
+                                               double                     peak);
 double     ausculta_waveform_view_get_peak    (AuscultaWaveformView *self);
 
 G_END_DECLS

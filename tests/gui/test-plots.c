@@ -9,6 +9,7 @@
 #include "ausculta-application.h"
 #include "ausculta-bands-view.h"
 #include "ausculta-gui-test.h"
+#include "ausculta-live-worker.h"
 #include "ausculta-plot.h"
 #include "ausculta-spectrogram-view.h"
 #include "ausculta-spectrum-view.h"
@@ -176,6 +177,82 @@ test_spectrogram_and_waveform (void)
   gtk_window_destroy (window);
 }
 
+/* Waits for the worker's frame of the block just pushed. */
+static AuscultaLiveFrame *
+next_frame (AuscultaLiveWorker *worker)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  AuscultaLiveFrame *frame;
+
+  while ((frame = ausculta_live_worker_take_frame (worker)) == NULL && g_get_monotonic_time () < end)
+    g_usleep (1000);
+  g_assert_nonnull (frame);
+  return frame;
+}
+
+static void
+push_sine (AuscultaLiveWorker *worker,
+           guint64             offset)
+{
+  float *samples = g_new (float, 1024);
+
+  /* 1 kHz, 1 Pa peak at 48 kHz: 91 dB re 20 µPa. */
+  for (guint i = 0; i < 1024; i++)
+    samples[i] = (float) sin (2 * G_PI * 1000.0 * (offset + i) / 48000.0);
+  ausculta_live_worker_push (worker, "run up", samples, 1024, 48000.0, offset, g_get_monotonic_time ());
+}
+
+static void
+test_live_worker (void)
+{
+  g_autoptr(AuscultaLiveWorker) worker = ausculta_live_worker_new ();
+  g_autofree AuscultaLiveFrame *frame = NULL;
+  const AuscultaSpectrumPoint *best;
+  guint loudest_band = 0;
+
+  /* 16 contiguous blocks fill the 16384-point frame. */
+  for (guint b = 0; b < 16; b++)
+    {
+      push_sine (worker, b * 1024);
+      g_free (frame);
+      frame = next_frame (worker);
+    }
+  g_assert_cmpuint (frame->serial, ==, 16);
+  g_assert_cmpuint (ausculta_live_worker_get_n_skipped (worker), ==, 0);
+  best = &frame->spectrum[0];
+  for (guint p = 1; p < AUSCULTA_LIVE_SPECTRUM_POINTS; p++)
+    if (frame->spectrum[p].level > best->level)
+      best = &frame->spectrum[p];
+  g_assert_cmpfloat (fabs (best->frequency - 1000.0), <, 3.0);
+  /* The peak bin loses up to ~3 dB to the window (1000 Hz falls between
+   * bins); the third-octave band holds the whole tone. */
+  g_assert_cmpfloat (best->level, >, 87.0);
+  g_assert_cmpfloat (best->level, <, 92.0);
+  for (guint i = 1; i < frame->n_bands; i++)
+    if (frame->bands[i] > frame->bands[loudest_band])
+      loudest_band = i;
+  g_assert_cmpfloat (fabs (frame->centres[loudest_band] - 1000.0), <, 20.0);
+  g_assert_cmpfloat (fabs (frame->bands[loudest_band] - 91.0), <, 1.0);
+  g_assert_cmpfloat_with_epsilon (frame->peak, 1.0, 1e-3);
+  g_assert_cmpuint (frame->n_columns, ==, 1024);
+
+  /* Blocks 16 and 17 never reach the worker: two skipped. */
+  push_sine (worker, 18 * 1024);
+  g_free (frame);
+  frame = next_frame (worker);
+  g_assert_cmpuint (frame->offset, ==, 18 * 1024);
+  g_assert_cmpuint (ausculta_live_worker_get_n_skipped (worker), ==, 2);
+
+  /* A new motor starts from nothing; a new run starts at offset 0. */
+  ausculta_live_worker_reset (worker);
+  g_assert_cmpuint (ausculta_live_worker_get_n_skipped (worker), ==, 0);
+  push_sine (worker, 0);
+  g_free (frame);
+  frame = next_frame (worker);
+  g_assert_cmpuint (frame->serial, ==, 1);
+  g_assert_cmpuint (ausculta_live_worker_get_n_skipped (worker), ==, 0);
+}
+
 static void
 test_verdict_banner (void)
 {
@@ -240,6 +317,7 @@ main (int   argc,
   g_test_add_func ("/ausculta/gui/plots/bands-violations", test_bands_violations);
   g_test_add_func ("/ausculta/gui/plots/spectrogram-waveform", test_spectrogram_and_waveform);
   g_test_add_func ("/ausculta/gui/plots/verdict-banner", test_verdict_banner);
+  g_test_add_func ("/ausculta/gui/plots/live-worker", test_live_worker);
 
   return g_test_run ();
 }

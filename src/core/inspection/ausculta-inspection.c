@@ -35,8 +35,12 @@ struct _AuscultaInspection
   char                     *status;
   AuscultaMeasurement      *measurement;
 
-  /* The latest live block, written by the cycle, read by anyone. */
+  /* The latest live block, written by the cycle, read by anyone; its
+   * offset in the run and capture time go with it under live_lock. */
   AuscultaLiveBlock        *live;
+  GMutex                    live_lock;
+  guint64                   live_offset;
+  gint64                    live_captured;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaInspection, ausculta_inspection, G_TYPE_OBJECT)
@@ -222,8 +226,15 @@ ausculta_inspection_publish_block (AuscultaInspection *self,
                                    gsize               offset,
                                    gsize               n_frames)
 {
-  if (!ausculta_live_block_store (self->live, run, progress, sample_rate, run_signals, n_channels,
-                                  offset, n_frames))
+  gboolean schedule;
+
+  g_mutex_lock (&self->live_lock);
+  schedule = ausculta_live_block_store (self->live, run, progress, sample_rate, run_signals,
+                                        n_channels, offset, n_frames);
+  self->live_offset = offset;
+  self->live_captured = g_get_monotonic_time ();
+  g_mutex_unlock (&self->live_lock);
+  if (!schedule)
     return;
   if (g_thread_self () == self->owner)
     deliver_block (self);
@@ -241,6 +252,30 @@ ausculta_inspection_copy_latest_block (AuscultaInspection *self,
 {
   g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), FALSE);
   return ausculta_live_block_copy (self->live, run, n_channels, sample_rate, samples, n_frames);
+}
+
+gboolean
+ausculta_inspection_copy_latest_block_at (AuscultaInspection *self,
+                                          char              **run,
+                                          guint              *n_channels,
+                                          double             *sample_rate,
+                                          float             **samples,
+                                          gsize              *n_frames,
+                                          guint64            *offset,
+                                          gint64             *captured)
+{
+  gboolean have;
+
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), FALSE);
+  g_mutex_lock (&self->live_lock);
+  have = ausculta_live_block_copy (self->live, run, n_channels, sample_rate, samples, n_frames);
+  if (have)
+    {
+      *offset = self->live_offset;
+      *captured = self->live_captured;
+    }
+  g_mutex_unlock (&self->live_lock);
+  return have;
 }
 
 /* ---- configuration ---- */
@@ -514,6 +549,7 @@ ausculta_inspection_finalize (GObject *object)
   g_free (self->run);
   g_free (self->status);
   ausculta_live_block_free (self->live);
+  g_mutex_clear (&self->live_lock);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (ausculta_inspection_parent_class)->finalize (object);
@@ -607,7 +643,9 @@ ausculta_inspection_class_init (AuscultaInspectionClass *klass)
   properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL, AUSCULTA_TYPE_MODEL, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* A new live block is available: ausculta_inspection_copy_latest_block(). */
+  /* A new live block is available: ausculta_inspection_copy_latest_block(),
+   * or ..._copy_latest_block_at() for its offset in the run (a gap since
+   * the previous block counts the blocks coalesced away). */
   signals[SIGNAL_BLOCK] =
     g_signal_new ("block", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -620,5 +658,6 @@ ausculta_inspection_init (AuscultaInspection *self)
   self->owner = g_thread_self ();
   g_mutex_init (&self->lock);
   self->live = ausculta_live_block_new ();
+  g_mutex_init (&self->live_lock);
   atomic_init (&self->running, FALSE);
 }

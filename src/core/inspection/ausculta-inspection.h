@@ -43,7 +43,8 @@ G_DECLARE_FINAL_TYPE (AuscultaInspection, ausculta_inspection, AUSCULTA, INSPECT
  * notifications and signals are always delivered on the creating thread's
  * main context: "state", "run", "progress", "measurement", "status", and
  * the coalesced "block" signal (at most one pending; fetch the samples with
- * ausculta_inspection_copy_latest_block(), safe from any thread). */
+ * ausculta_inspection_copy_latest_block(), or ..._at() for the block's
+ * offset in its run and capture time; safe from any thread). */
 GType                    ausculta_inspection_state_get_type   (void) G_GNUC_CONST;
 GQuark                   ausculta_inspection_error_quark      (void);
 const char              *ausculta_inspection_state_to_string  (AuscultaInspectionState state);
@@ -89,6 +90,18 @@ gboolean                 ausculta_inspection_copy_latest_block (AuscultaInspecti
                                                                 double             *sample_rate,
                                                                 float             **samples,
                                                                 gsize              *n_frames);
+
+/* The same, with the block's first frame in its run and its capture time
+ * (g_get_monotonic_time() when the cycle published it), consistent with
+ * the samples. */
+gboolean                 ausculta_inspection_copy_latest_block_at (AuscultaInspection *self,
+                                                                   char              **run,
+                                                                   guint              *n_channels,
+                                                                   double             *sample_rate,
+                                                                   float             **samples,
+                                                                   gsize              *n_frames,
+                                                                   guint64            *offset,
+                                                                   gint64             *captured);
 
 /* One cycle for the armed serial. The measurement is returned even when
  * its verdict is REPEAT; an error means there is no trustworthy

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "ausculta-plot.h"
+#include "ausculta-spectrogram-view.h"
+#include "ausculta-waveform-view.h"
+
+G_BEGIN_DECLS
+
+#define AUSCULTA_LIVE_SPECTRUM_POINTS 1024
+#define AUSCULTA_LIVE_MAX_BANDS       48
+
+/* What the live views of one channel show for one block, already reduced
+ * to the screen: the spectrum as points on the log-frequency axis, one
+ * spectrogram column, third-octave levels and the waveform's min/max per
+ * column. Made by the worker thread, read by the main thread. */
+typedef struct
+{
+  guint64               serial;        /* spectra computed since the reset, this one included */
+  guint64               offset;        /* first frame of the block in its run */
+  gint64                captured;      /* g_get_monotonic_time() when the block was captured */
+  double                f_min, f_max;  /* of the spectrum and the spectrogram */
+  AuscultaSpectrumPoint spectrum[AUSCULTA_LIVE_SPECTRUM_POINTS];
+  AuscultaSpectrumPoint rows[AUSCULTA_SPECTROGRAM_ROWS];
+  double                centres[AUSCULTA_LIVE_MAX_BANDS];
+  double                bands[AUSCULTA_LIVE_MAX_BANDS];   /* dB */
+  guint                 n_bands;
+  AuscultaColumnRange   waveform[AUSCULTA_WAVEFORM_COLUMNS];
+  guint                 n_columns;
+  double                duration;      /* of the block, seconds */
+  double                peak;          /* largest absolute sample of the block */
+} AuscultaLiveFrame;
+
+/* The DSP of one channel's live views on its own thread: blocks go in
+ * (latest wins when the thread is busy), frames come out (latest wins
+ * when the main thread has not taken the previous one). Blocks the thread
+ * never saw are counted from the gaps in their offsets. */
+typedef struct _AuscultaLiveWorker AuscultaLiveWorker;
+
+AuscultaLiveWorker *ausculta_live_worker_new         (void);
+void                ausculta_live_worker_free        (AuscultaLiveWorker *worker);
+/* dB reference of the levels, in the channel's unit. */
+void                ausculta_live_worker_set_reference (AuscultaLiveWorker *worker,
+                                                      double              reference);
+/* A new motor: the history, the counters and any pending block are dropped. */
+void                ausculta_live_worker_reset       (AuscultaLiveWorker *worker);
+/* Takes @samples (n_frames of this channel, g_malloc'ed). */
+void                ausculta_live_worker_push        (AuscultaLiveWorker *worker,
+                                                      const char         *run,
+                                                      float              *samples,
+                                                      gsize               n_frames,
+                                                      double              sample_rate,
+                                                      guint64             offset,
+                                                      gint64              captured);
+/* The newest frame not taken yet, or NULL; free with g_free(). */
+AuscultaLiveFrame  *ausculta_live_worker_take_frame  (AuscultaLiveWorker *worker);
+/* TRUE while a pushed block has not become a frame yet. */
+gboolean            ausculta_live_worker_is_busy     (AuscultaLiveWorker *worker);
+/* Blocks that were never turned into a frame (coalesced), since the reset. */
+guint64             ausculta_live_worker_get_n_skipped (AuscultaLiveWorker *worker);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuscultaLiveWorker, ausculta_live_worker_free)
+
+G_END_DECLS
