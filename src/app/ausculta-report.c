@@ -328,8 +328,11 @@ write_header (cairo_t                   *cr,
   line = g_strdup_printf (_("Inspection report — %s"), m->serial != NULL ? m->serial : "");
   y = show_line (cr, y, 18.0, line);
   g_free (line);
-  line = g_strdup_printf (_("Verdict: %s   score %.4g / threshold %.4g"),
-                          ausculta_verdict_to_string (m->verdict), m->score, m->threshold);
+  if (isfinite (m->score))
+    line = g_strdup_printf (_("Verdict: %s   score %.4g / threshold %.4g"),
+                            ausculta_verdict_to_string (m->verdict), m->score, m->threshold);
+  else
+    line = g_strdup_printf (_("Verdict: %s   no score"), ausculta_verdict_to_string (m->verdict));
   y = show_line (cr, y, 14.0, line);
   g_free (line);
   line = g_strdup_printf (_("Time %s · station %s · operator %s · model %s"), started ? started : "—",
@@ -351,8 +354,9 @@ write_header (cairo_t                   *cr,
     {
       const AuscultaLabel *label = g_ptr_array_index (labels, i);
       g_autofree char *name = ausculta_report_label_name (label->label);
-      g_autofree char *text = g_strdup_printf (_("Label: %s by %s %s"), name, label->user_name,
-                                               label->comment ? label->comment : "");
+      g_autofree char *text = label->comment != NULL && *label->comment != '\0'
+                              ? g_strdup_printf (_("Label: %s by %s — %s"), name, label->user_name, label->comment)
+                              : g_strdup_printf (_("Label: %s by %s"), name, label->user_name);
 
       y = show_line (cr, y, 10.0, text);
     }

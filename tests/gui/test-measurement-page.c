@@ -89,6 +89,54 @@ has_label_text (GtkWidget  *widget,
   return FALSE;
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_label_prefix (GtkWidget  *widget,
+                  const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_prefix (child, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* Play in a worker: the page stays alive; without an output device the
+ * reason shows in a toast (with one, the signal plays to its end). */
+static void
+check_play (AuscultaMeasurementPage *page)
+{
+  GtkWidget *play = find_button (GTK_WIDGET (page), "_Play");
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (play);
+  g_signal_emit_by_name (play, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (play));
+  while (!gtk_widget_get_sensitive (play) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (play));
+  ausculta_test_wait_ms (100);
+  g_test_message ("playback %s", has_label_prefix (GTK_WIDGET (page), "playback: ") ? "refused (toast shown)" : "played");
+}
+
 static void
 wait_loaded (AuscultaMeasurementPage *page)
 {
@@ -294,6 +342,7 @@ test_measurement_page (void)
   g_assert_cmpuint (ausculta_measurement_page_count_violations (page), ==, 1);
 
   check_labelling (page);
+  check_play (page);
   check_exports (page, measurement);
   g_assert_true (has_label_text (GTK_WIDGET (page), "Reference: mean ± 3 σ of 6 good units · 1 bands outside"));
 
