@@ -57,7 +57,8 @@ format_classes (AuscultaValidationView *self)
 {
   GString *text = g_string_new (NULL);
 
-  for (int klass = 1; klass <= 32; klass++)
+  /* Bad rows of an unknown class first, then each defect class. */
+  for (int klass = AUSCULTA_LABEL_NG; klass <= 32; klass++)
     {
       guint caught = 0, total = 0;
 
@@ -67,13 +68,17 @@ format_classes (AuscultaValidationView *self)
             total++;
             caught += self->scores[i] > self->threshold;
           }
-      if (total > 0)
+      if (total > 0 && klass != AUSCULTA_LABEL_OK)
         {
           AuscultaRate rate = ausculta_rate_wilson (caught, total);
           g_autofree char *value = format_rate (&rate);
 
-          /* Translators: the recall of one defect class */
-          g_string_append_printf (text, _("Class %d: %s"), klass, value);
+          if (klass == AUSCULTA_LABEL_NG)
+            /* Translators: the recall of the bad units whose defect class is not known */
+            g_string_append_printf (text, _("Class unknown: %s"), value);
+          else
+            /* Translators: the recall of one defect class */
+            g_string_append_printf (text, _("Class %d: %s"), klass, value);
           g_string_append_c (text, '\n');
         }
     }

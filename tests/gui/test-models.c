@@ -299,6 +299,14 @@ test_train (void)
   wait_idle (page, 120);
   g_test_message ("import: %s", status_of (page));
   g_assert_nonnull (strstr (status_of (page), "650 rows read"));
+  /* Cancel stops a training at once. */
+  ausculta_models_page_train (AUSCULTA_MODELS_PAGE (page), extra);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child_of (page, "cancel_button"))));
+  gtk_widget_activate_action (page, "models.cancel", NULL);
+  wait_idle (page, 60);
+  g_assert_cmpstr (status_of (page), ==, "Training cancelled");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child_of (page, "report_box"))));
+
   ausculta_models_page_train (AUSCULTA_MODELS_PAGE (page), extra);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child_of (page, "progress_bar"))));
   wait_idle (page, 300);
