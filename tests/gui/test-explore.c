@@ -26,8 +26,11 @@ import_validation_set (void)
 {
   g_autofree char *csv = g_build_filename (g_getenv ("AUSCULTA_SHARED_DATA"), "seed",
                                            "DATASET_VALIDATION_dev.csv", NULL);
+  g_autofree char *ng_csv = g_build_filename (g_getenv ("AUSCULTA_SHARED_DATA"), "seed",
+                                              "DATASET_NG_dev.csv", NULL);
   g_autofree char *archive = ausculta_default_archive_path ();
-  const char *argv[] = { g_getenv ("AUSCULTA_CLI"), "import", "--archive", archive, csv, NULL };
+  /* The NG file gives the bad motors their defect class. */
+  const char *argv[] = { g_getenv ("AUSCULTA_CLI"), "import", "--archive", archive, csv, ng_csv, NULL };
   g_autoptr(GError) error = NULL;
   int status = -1;
 
@@ -96,6 +99,19 @@ test_explore (void)
   ausculta_scatter_view_select (AUSCULTA_SCATTER_VIEW (scatter), 0);
   g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "selection_label"))),
                                    "Motor "));
+
+  /* Coloured by defect class: the classes' own colours (3 blue, 4 orange, 5 purple). */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "colour_drop_down")), 2);
+  ausculta_test_wait_ms (300);
+  g_clear_object (&shot);
+  shot = ausculta_test_render (window);
+  ausculta_test_save_shot (shot, "explore-defect-class-light");
+  g_test_message ("by defect class: %u blue, %u orange, %u purple pixels",
+                  ausculta_test_count_pixels (shot, 0x3584e4, 20), ausculta_test_count_pixels (shot, 0xff7800, 20),
+                  ausculta_test_count_pixels (shot, 0x9141ac, 20));
+  g_assert_cmpuint (ausculta_test_count_pixels (shot, 0x3584e4, 20)
+                    + ausculta_test_count_pixels (shot, 0xff7800, 20)
+                    + ausculta_test_count_pixels (shot, 0x9141ac, 20), >, 300);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "colour_drop_down")), 1);
 
   /* Another pair of components redraws the same points. */
