@@ -5,8 +5,14 @@
 
 #include <glib/gi18n.h>
 
+#include "ausculta-archive.h"
+
+/* ausculta-archive.h numbers NG 100, the dataset -1: the conversion is
+ * ausculta_dataset_label_from_archive(); drop the archive's name first. */
+#undef AUSCULTA_LABEL_NG
+
 #include "ausculta-cli.h"
-#include "ausculta-dataset.h"
+#include "ausculta-dataset-archive.h"
 #include "ausculta-train.h"
 
 static void
@@ -22,6 +28,23 @@ print_summary (AuscultaModel   *model,
   g_print (_("  sha256: %s\n"), ausculta_model_get_sha256 (model));
   if (ausculta_model_get_validation_summary (model) != NULL)
     g_print (_("  out-of-fold validation: %s\n"), ausculta_model_get_validation_summary (model));
+}
+
+static AuscultaDataset *
+load_archive (const char  *path,
+              GError     **error)
+{
+  g_autoptr(AuscultaArchive) archive = ausculta_archive_open_read_only (path, error);
+  AuscultaDataset *data;
+  guint incomplete = 0;
+
+  if (archive == NULL)
+    return NULL;
+  data = ausculta_dataset_load_archive (archive, &incomplete, error);
+  if (data != NULL && incomplete > 0)
+    g_printerr (_("%s: %u labelled measurement(s) without all their features left out\n"),
+                path, incomplete);
+  return data;
 }
 
 int
@@ -49,7 +72,7 @@ ausculta_cli_train (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("— train a model on labelled CSV files"));
+  context = g_option_context_new (_("— train a model on labelled CSV files or the archive"));
   g_option_context_set_summary (context,
     _("Detectors learn from the OK rows only; detector=logistic learns from OK and NG rows\n"
       "(add --set combine=lof to also catch defects never seen in training). The threshold\n"
@@ -58,14 +81,9 @@ ausculta_cli_train (int    argc,
   status = ausculta_cli_parse_options (context, &argc, &argv);
   if (status != AUSCULTA_CLI_OK)
     return status;
-  if (archive != NULL)
+  if ((csv == NULL || csv[0] == NULL) == (archive == NULL) || output == NULL || argc > 1)
     {
-      g_printerr ("%s\n", _("ausculta-cli train: training from the archive is not built yet; use --csv"));
-      return AUSCULTA_CLI_NOT_BUILT;
-    }
-  if (csv == NULL || csv[0] == NULL || output == NULL || argc > 1)
-    {
-      g_printerr ("%s\n", _("ausculta-cli train: expected --csv FILE (one or more) and -o MODEL"));
+      g_printerr ("%s\n", _("ausculta-cli train: expected either --csv FILE (one or more) or --archive PATH, and -o MODEL"));
       return AUSCULTA_CLI_USER_ERROR;
     }
   if (detector != NULL)
@@ -78,7 +96,10 @@ ausculta_cli_train (int    argc,
     g_strv_builder_addv (builder, (const char **) sets);
   settings = g_strv_builder_end (builder);
 
-  data = ausculta_dataset_load_csv ((const char * const *) csv, &error);
+  if (archive != NULL)
+    data = load_archive (archive, &error);
+  else
+    data = ausculta_dataset_load_csv ((const char * const *) csv, &error);
   if (data == NULL)
     return ausculta_cli_fail (error);
   model = ausculta_model_train (data, (const char * const *) settings, NULL, NULL, NULL, &error);

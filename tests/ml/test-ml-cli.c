@@ -134,7 +134,8 @@ test_user_errors (void)
   g_assert_true (g_file_set_contents (garbage, "PK\003\004 not a model at all", -1, NULL));
   g_assert_true (g_file_set_contents (holes, "index,target,a,b,c\nm1,0,1,2,3\nm2,0,2,3,4\n"
                                       "m3,0,1,3,4\nm4,0,2,2,3\nm5,0,2,,4\n", -1, NULL));
-  assert_fails ("expected --csv FILE", "train", "-o", model, NULL);
+  assert_fails ("expected either --csv FILE (one or more) or --archive PATH", "train", "-o", model, NULL);
+  assert_fails ("expected either --csv FILE", "train", "--csv", csv, "--archive", "x.db", "-o", model, NULL);
   assert_fails ("unknown setting “n_neigbors”", "train", "--csv", csv, "--set", "n_neigbors=3",
                 "-o", model, NULL);
   assert_fails ("row m5: feature b is missing", "train", "--csv", holes, "-o", model, NULL);
@@ -191,6 +192,76 @@ test_validate_report (void)
   g_assert_cmpint (json_object_get_int_member (production, "rows"), ==, 650);
   g_unlink (candidate);
   g_unlink (report);
+}
+
+static void
+remove_tree (GFile *folder)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  GFile *child;
+
+  while (children != NULL && g_file_enumerator_iterate (children, NULL, &child, NULL, NULL)
+         && child != NULL)
+    g_file_delete (child, NULL, NULL);
+  g_file_delete (folder, NULL, NULL);
+}
+
+/* train --archive: the seed validation file imported into an archive gives
+ * the model trained from the file itself: same rows (the archive keeps the
+ * file's 8 exact repeats once), same motors, NG rows counted as NG of unknown
+ * class (the archive's 100 is the dataset's -1), same scores and threshold. */
+static void
+test_train_from_archive (void)
+{
+  g_autofree char *csv = seed_file ("DATASET_VALIDATION_dev.csv");
+  g_autofree char *dir = g_dir_make_tmp ("ausculta-train-XXXXXX", NULL);
+  g_autofree char *archive = g_build_filename (dir, "train.db", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.db", NULL);
+  g_autofree char *holes = g_build_filename (dir, "hole.csv", NULL);
+  g_autofree char *from_archive = g_build_filename (dir, "archive.model", NULL);
+  g_autofree char *from_csv = g_build_filename (dir, "csv.model", NULL);
+  g_autofree char *out = NULL, *err = NULL, *scores_archive = NULL, *scores_csv = NULL;
+  g_autofree char *threshold_archive = NULL;
+  g_autoptr(GFile) folder = NULL;
+  const char *line;
+
+  g_assert_cmpint (run_cli (&out, &err, "import", "--archive", archive, csv, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "650 rows, 642 added"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "train", "--archive", archive, "-o", from_archive, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "trained on 298 of 642 rows (525 motors)"));
+  g_assert_nonnull (strstr (out, "\"bad_rejected\""));
+  g_assert_nonnull (strstr (out, "\"classes\":[{\"defect_class\":-1,"));
+  g_assert_null (strstr (out, "\"defect_class\":100"));
+  line = strstr (out, "threshold: ");
+  g_assert_nonnull (line);
+  threshold_archive = g_strndup (line, strcspn (line, "\n"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "train", "--csv", csv, "-o", from_csv, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, threshold_archive));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&scores_archive, &err, "score", "--model", from_archive, csv, NULL), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&scores_csv, &err, "score", "--model", from_csv, csv, NULL), ==, 0);
+  g_assert_cmpuint (strlen (scores_csv), >, 650 * 10);
+  g_assert_cmpstr (scores_archive, ==, scores_csv);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* no archive there; an archive whose only labelled row misses a value */
+  assert_fails ("nothing.db: no such archive", "train", "--archive", "nothing.db", "-o", from_archive, NULL);
+  g_assert_true (g_file_set_contents (holes, "index,target,a,b\nm1,0,1,\n", -1, NULL));
+  g_assert_cmpint (run_cli (&out, &err, "import", "--archive", empty, holes, NULL), ==, 0);
+  g_clear_pointer (&from_csv, g_free);
+  from_csv = g_build_filename (dir, "refused.model", NULL);
+  assert_fails ("no labelled measurement with all its features (1 incomplete)", "train",
+                "--archive", empty, "-o", from_csv, NULL);
+  g_assert_false (g_file_test (from_csv, G_FILE_TEST_EXISTS));
+  folder = g_file_new_for_path (dir);
+  remove_tree (folder);
 }
 
 static void
@@ -293,6 +364,7 @@ main (int    argc,
                         test_lof_reproduces_sklearn);
   g_test_add_func ("/ausculta/ml/cli/user-errors", test_user_errors);
   g_test_add_func ("/ausculta/ml/cli/validate-report", test_validate_report);
+  g_test_add_func ("/ausculta/ml/cli/train-from-archive", test_train_from_archive);
   g_test_add_func ("/ausculta/ml/cli/score-json", test_score_json);
   g_test_add_func ("/ausculta/ml/cli/convert-sklearn-pickle", test_convert_pickle);
   return g_test_run ();
