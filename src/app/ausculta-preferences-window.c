@@ -55,6 +55,7 @@ struct _AuscultaPreferencesWindow
   AuscultaArchive      *archive;
   char                 *actor;
   GKeyFile             *bench;         /* bench.ini: device, sensitivities, profile */
+  AuscultaProfile      *profile;       /* the chosen one, for sensor defaults */
   GtkStringList        *device_names;
   GPtrArray            *devices;       /* DeviceChoice */
   AuscultaLevelProbe   *probe;
@@ -138,6 +139,7 @@ on_profile_selected (AuscultaPreferencesWindow *self)
   if (index < 2)
     {
       g_key_file_set_string (self->bench, "profile", "name", index == 0 ? "default" : "third-octave");
+      g_clear_pointer (&self->profile, ausculta_profile_unref);
       save_bench (self);
     }
 }
@@ -164,6 +166,7 @@ on_profile_file (GtkNativeDialog           *dialog,
       return;
     }
   g_key_file_set_string (self->bench, "profile", "name", path);
+  g_clear_pointer (&self->profile, ausculta_profile_unref);
   save_bench (self);
   adw_action_row_set_subtitle (self->profile_file_row, path);
 }
@@ -178,17 +181,28 @@ on_choose_profile (AuscultaPreferencesWindow *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* The chosen profile's channel @channel, NULL when it has none. */
+static const AuscultaProfileChannel *
+profile_channel (AuscultaPreferencesWindow *self,
+                 guint                      channel)
+{
+  g_autofree char *name = g_key_file_get_string (self->bench, "profile", "name", NULL);
+
+  if (self->profile == NULL)
+    self->profile = ausculta_profile_load (name != NULL ? name : "default", NULL);
+  if (self->profile == NULL || channel >= ausculta_profile_get_n_channels (self->profile))
+    return NULL;
+  return ausculta_profile_get_channel (self->profile, channel);
+}
+
 /* The volts of one full-scale unit on input @channel, from the profile. */
 static double
 input_range (AuscultaPreferencesWindow *self,
              guint                      channel)
 {
-  g_autofree char *name = g_key_file_get_string (self->bench, "profile", "name", NULL);
-  g_autoptr(AuscultaProfile) profile = ausculta_profile_load (name != NULL ? name : "default", NULL);
+  const AuscultaProfileChannel *info = profile_channel (self, channel);
 
-  if (profile == NULL || channel >= ausculta_profile_get_n_channels (profile))
-    return 1.0;
-  return ausculta_profile_get_channel (profile, channel)->input_range;
+  return info != NULL ? info->input_range : 1.0;
 }
 
 /* ------------------------------------------------------- capture, levels */
@@ -372,7 +386,7 @@ list_devices (AuscultaPreferencesWindow *self)
   g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_devices_listed, self);
 
   /* Translators: the simulated motor as a capture device */
-  add_device (self, _("Simulated bench — 2 inputs (microphone, accelerometer)"), "simulator",
+  add_device (self, _("Simulated bench (2 inputs)"), "simulator",
               2, SIMULATOR_RATE);
   adw_combo_row_set_model (self->device_row, G_LIST_MODEL (self->device_names));
   g_task_run_in_thread (task, list_devices_thread);
@@ -429,11 +443,13 @@ add_calibration_rows (AuscultaPreferencesWindow *self)
       g_autofree char *button_name = g_strdup_printf (_("Calibrate input %u"), c + 1);
       g_autoptr(GError) error = NULL;
       double value = g_key_file_get_double (self->bench, "calibration", key, &error);
+      const AuscultaProfileChannel *info = profile_channel (self, c);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("mV per unit (mV/Pa for a microphone)"));
       gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 3);
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), error == NULL ? value : 50.0);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), error == NULL ? value
+                                 : info != NULL ? info->sensitivity : 50.0);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, spin_name, -1);
@@ -778,6 +794,7 @@ ausculta_preferences_window_finalize (GObject *object)
   g_clear_pointer (&self->meters, g_ptr_array_unref);
   g_clear_pointer (&self->calibration_rows, g_ptr_array_unref);
   g_clear_pointer (&self->bench, g_key_file_unref);
+  g_clear_pointer (&self->profile, ausculta_profile_unref);
   g_free (self->actor);
   g_free (self->last_toast);
   G_OBJECT_CLASS (ausculta_preferences_window_parent_class)->finalize (object);

@@ -146,8 +146,12 @@ append_status (GString                  *text,
       break;
     }
   if (status->backlog > 0)
-    /* Translators: items waiting to be sent */
-    g_string_append_printf (text, _(" (%" G_GUINT64_FORMAT " waiting)"), status->backlog);
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, status->backlog);
+
+      /* Translators: how many items wait to be sent */
+      g_string_append_printf (text, _(" (%s waiting)"), count);
+    }
 }
 
 static void
