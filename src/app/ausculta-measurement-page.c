@@ -17,7 +17,7 @@
 #include "ausculta-waveform-view.h"
 
 #define FFT_SIZE       4096
-#define MAX_COLUMNS    160
+#define MAX_COLUMNS    400   /* the spectrogram view keeps 400 columns */
 #define DEFAULT_K      3.0
 #define MAX_REFERENCE  5000
 

@@ -362,6 +362,17 @@ test_measurement_page (void)
   g_clear_object (&shot);
   shot = ausculta_test_render (window);
   ausculta_test_save_shot (shot, "measurement-dark");
+  {
+    /* The lower half: stored signals and the label history. */
+    GtkWidget *scrolled = gtk_widget_get_ancestor (find_button (GTK_WIDGET (page), "_Play"), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    ausculta_test_wait_ms (300);
+    g_clear_object (&shot);
+    shot = ausculta_test_render (window);
+    ausculta_test_save_shot (shot, "measurement-signals-dark");
+  }
 
   g_signal_emit_by_name (page, "back");
   check_filters (archive_page);
