@@ -228,7 +228,7 @@ test_sync (void)
   g_autoptr(AuscultaSyncConfig) config = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *account = NULL;
-  GtkWidget *password;
+  GtkWidget *password, *status_row;
 
   ausculta_sync_monitor_start_default (archive);
   monitor = ausculta_sync_monitor_get_default ();
@@ -257,6 +257,13 @@ test_sync (void)
   g_assert_true (ausculta_sync_monitor_get_configured (monitor));
   g_test_message ("summary: %s", ausculta_sync_monitor_get_summary (monitor));
   g_assert_null (strstr (ausculta_sync_monitor_get_summary (monitor), "no sync configured"));
+  /* nothing listens on port 9: the test says so, in the status line */
+  status_row = find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "Status");
+  click (window, "_Test Connection");
+  for (int i = 0; i < 200 && g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (status_row)), "Testing…") == 0; i++)
+    ausculta_test_wait_ms (50);
+  g_test_message ("test connection: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (status_row)));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (status_row)), "MongoDB: "));
   ausculta_sync_monitor_stop (monitor);
   gtk_window_destroy (GTK_WINDOW (window));
 }
