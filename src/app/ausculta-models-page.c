@@ -41,6 +41,7 @@ struct _AuscultaModelsPage
   AuscultaValidationView *production_view;
   GtkWidget              *add_button;
   GtkListBox             *list_box;
+  GtkWidget              *empty_page;
   GtkLabel               *status_label;
 
   AuscultaArchive        *archive;
@@ -111,12 +112,13 @@ ausculta_models_page_refresh (AuscultaModelsPage *self)
 {
   g_autoptr(GPtrArray) models = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *child;
+  GtkListBoxRow *row;
 
   g_return_if_fail (AUSCULTA_IS_MODELS_PAGE (self));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
-    gtk_list_box_remove (self->list_box, child);
+  /* The rows only: the placeholder stays. */
+  while ((row = gtk_list_box_get_row_at_index (self->list_box, 0)) != NULL)
+    gtk_list_box_remove (self->list_box, GTK_WIDGET (row));
   if (self->archive != NULL)
     models = ausculta_archive_list_models (self->archive, &error);
   if (error != NULL)
@@ -930,6 +932,7 @@ ausculta_models_page_class_init (AuscultaModelsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AuscultaModelsPage, production_view);
   gtk_widget_class_bind_template_child (widget_class, AuscultaModelsPage, add_button);
   gtk_widget_class_bind_template_child (widget_class, AuscultaModelsPage, list_box);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaModelsPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, AuscultaModelsPage, status_label);
   gtk_widget_class_install_action (widget_class, "models.approve", "s", approve_action);
   gtk_widget_class_install_action (widget_class, "models.roll-back", "s", roll_back_action);
@@ -944,6 +947,7 @@ static void
 ausculta_models_page_init (AuscultaModelsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_list_box_set_placeholder (self->list_box, self->empty_page);
   update_actions (self);
 }
 
