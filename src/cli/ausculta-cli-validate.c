@@ -71,13 +71,14 @@ ausculta_cli_validate (int    argc,
   g_autofree char *format = NULL;
   g_autofree char *report_path = NULL;
   gboolean cross = FALSE;
-  int folds = 5, repeats = 2, status;
+  int folds = 5, repeats = 2, seed = 1, status;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_("Candidate model file"), N_("MODEL") },
     { "production", 'p', 0, G_OPTION_ARG_FILENAME, &production_path, N_("Production model to compare on the same rows"), N_("MODEL") },
     { "cross-validate", 'x', 0, G_OPTION_ARG_NONE, &cross, N_("Cross-validate the model's training recipe by motor on the files instead of scoring them with the model"), NULL },
     { "folds", 0, 0, G_OPTION_ARG_INT, &folds, N_("Folds for --cross-validate (default 5)"), N_("N") },
     { "repeats", 0, 0, G_OPTION_ARG_INT, &repeats, N_("Repeats for --cross-validate (default 2)"), N_("N") },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the motor-to-fold draws for --cross-validate (default 1)"), N_("N") },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: text (default) or json"), N_("FORMAT") },
     { "report", 'r', 0, G_OPTION_ARG_FILENAME, &report_path, N_("Also write the JSON report to FILE"), N_("FILE") },
     { NULL }
@@ -109,7 +110,7 @@ ausculta_cli_validate (int    argc,
       g_auto(GStrv) settings = model_settings (model);
 
       report = ausculta_cross_validate (data, (const char * const *) settings, (guint) folds,
-                                        (guint) repeats, 1, NULL, NULL, NULL, &error);
+                                        (guint) repeats, (guint) seed, NULL, NULL, NULL, &error);
       if (report != NULL && production != NULL)
         report->production = ausculta_validate_model (production, NULL, data, NULL, NULL, NULL, &error);
       if (report != NULL && production != NULL && report->production == NULL)
