@@ -29,15 +29,34 @@ load_demo_model (AuscultaSource *source,
   return model;
 }
 
+/* A bench setting: the environment variable when set (scripts, tests),
+ * else what the Preferences saved in bench.ini, else @fallback. */
+static char *
+bench_setting (const char *variable,
+               const char *group,
+               const char *key,
+               const char *fallback)
+{
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "ausculta", "bench.ini", NULL);
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  const char *value = g_getenv (variable);
+  char *saved;
+
+  if (value != NULL && *value != '\0')
+    return g_strdup (value);
+  if (g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL)
+      && (saved = g_key_file_get_string (file, group, key, NULL)) != NULL)
+    return saved;
+  return g_strdup (fallback);
+}
+
 static AuscultaSource *
 open_source (GPtrArray *notes)
 {
-  const char *spec = g_getenv ("AUSCULTA_SOURCE");
+  g_autofree char *spec = bench_setting ("AUSCULTA_SOURCE", "capture", "source", "simulator");
   g_autoptr(GError) error = NULL;
   AuscultaSource *source;
 
-  if (spec == NULL || *spec == '\0')
-    spec = "simulator";
   source = ausculta_source_new_from_spec (spec, &error);
   if (source == NULL)
     {
@@ -73,6 +92,7 @@ ausculta_bench_new_inspection (AuscultaArchive **archive,
                                GPtrArray        *notes)
 {
   g_autoptr(AuscultaProfile) profile = NULL;
+  g_autofree char *profile_name = NULL;
   g_autoptr(AuscultaSource) source = NULL;
   g_autoptr(AuscultaModel) model = NULL;
   g_autoptr(GError) error = NULL;
@@ -84,8 +104,8 @@ ausculta_bench_new_inspection (AuscultaArchive **archive,
       g_ptr_array_add (notes, g_strdup (error->message));
       g_clear_error (&error);
     }
-  profile = ausculta_profile_load (g_getenv ("AUSCULTA_PROFILE") != NULL
-                                   ? g_getenv ("AUSCULTA_PROFILE") : "default", &error);
+  profile_name = bench_setting ("AUSCULTA_PROFILE", "profile", "name", "default");
+  profile = ausculta_profile_load (profile_name, &error);
   if (profile == NULL)
     {
       g_ptr_array_add (notes, g_strdup (error->message));

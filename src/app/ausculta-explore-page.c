@@ -232,9 +232,9 @@ group_by_verdict (const Projection *projection,
 {
   /* grey, green, red, blue: the scatter view's first colours */
   g_ptr_array_add (legend, g_strdup (_("no verdict")));
-  g_ptr_array_add (legend, g_strdup (_("OK")));
-  g_ptr_array_add (legend, g_strdup (_("NOK")));
-  g_ptr_array_add (legend, g_strdup (_("REPEAT")));
+  g_ptr_array_add (legend, g_strdup (C_("verdict", "OK")));
+  g_ptr_array_add (legend, g_strdup (C_("verdict", "NOK")));
+  g_ptr_array_add (legend, g_strdup (C_("verdict", "REPEAT")));
   for (guint i = 0; i < projection->n_rows; i++)
     groups[i] = projection->verdicts[i] == AUSCULTA_VERDICT_OK ? 1
               : projection->verdicts[i] == AUSCULTA_VERDICT_NOK ? 2

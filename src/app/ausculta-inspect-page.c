@@ -8,6 +8,7 @@
 
 #include "ausculta-bench.h"
 #include "ausculta-inspect-page.h"
+#include "ausculta-sync-status.h"
 #include "ausculta-live-view.h"
 #include "ausculta-login-bar.h"
 #include "ausculta-outbox.h"
@@ -81,6 +82,7 @@ update_sync_badge (gpointer user_data)
   AuscultaInspectPage *self = user_data;
   g_autoptr(AuscultaOutboxStats) stats = NULL;
   g_autofree char *text = NULL;
+  AuscultaSyncMonitor *monitor;
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->sync_label), "synced");
   gtk_widget_remove_css_class (GTK_WIDGET (self->sync_label), "offline");
@@ -104,6 +106,10 @@ update_sync_badge (gpointer user_data)
       gtk_widget_add_css_class (GTK_WIDGET (self->sync_label), "offline");
     }
   gtk_label_set_label (self->sync_label, text);
+  /* The workers' own words: which target is offline and why. */
+  monitor = ausculta_sync_monitor_get_default ();
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label),
+                               monitor != NULL ? ausculta_sync_monitor_get_summary (monitor) : NULL);
   return G_SOURCE_CONTINUE;
 }
 

@@ -11,6 +11,7 @@
 #include "ausculta-models-page.h"
 #include "ausculta-inspect-page.h"
 #include "ausculta-main-window.h"
+#include "ausculta-sync-status.h"
 
 struct _AuscultaMainWindow
 {
@@ -40,6 +41,19 @@ ausculta_main_window_show_page (GtkWidget  *widget,
       return;
     }
   adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
+/* Explore's points (and anything else naming a measurement) open it on the
+ * Archive page. */
+static void
+ausculta_main_window_open_measurement (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  AuscultaMainWindow *self = AUSCULTA_MAIN_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->stack, "archive");
+  ausculta_archive_page_open_measurement (self->archive_page, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -73,6 +87,8 @@ ausculta_main_window_class_init (AuscultaMainWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s",
                                    ausculta_main_window_show_page);
+  gtk_widget_class_install_action (widget_class, "win.open-measurement", "s",
+                                   ausculta_main_window_open_measurement);
 }
 
 /* Each finished inspection shows up in the Archive at once. */
@@ -93,6 +109,7 @@ on_operator (AuscultaInspectPage *page,
              AuscultaMainWindow  *self)
 {
   ausculta_models_page_set_user (self->models_page, ausculta_inspect_page_get_operator (page));
+  ausculta_archive_page_set_user (self->archive_page, ausculta_inspect_page_get_operator (page));
 }
 
 /* The next inspection is decided by the newly approved model. */
@@ -123,6 +140,7 @@ ausculta_main_window_init (AuscultaMainWindow *self)
       ausculta_archive_page_set_archive (self->archive_page, ausculta_inspection_get_archive (inspection));
       ausculta_explore_page_set_archive (self->explore_page, ausculta_inspection_get_archive (inspection));
       g_signal_connect_object (inspection, "notify::measurement", G_CALLBACK (on_measurement), self, 0);
+      ausculta_sync_monitor_start_default (ausculta_inspection_get_archive (inspection));
     }
 }
 
