@@ -131,7 +131,7 @@ main (int    argc,
   g_assert_no_error (error);
   ok_rows = g_new (guint, data->n_rows);
   for (guint r = 0; r < data->n_rows; r++)
-    if (data->labels[r] == AUSCULTA_LABEL_OK)
+    if (data->labels[r] == AUSCULTA_DATASET_LABEL_OK)
       ok_rows[n_ok++] = r;
   good = ausculta_dataset_subset (data, ok_rows, n_ok);
   model = ausculta_model_train (good, settings, NULL, NULL, NULL, &error);

@@ -9,11 +9,7 @@
 
 #include "ausculta-models-page.h"
 
-/* The archive and the datasets number an NG label differently (100 and -1):
- * keep the archive's value by another name, then the dataset's holds. */
-enum { ARCHIVE_LABEL_NG = AUSCULTA_LABEL_NG };
-#undef AUSCULTA_LABEL_NG
-
+#include "ausculta-dataset-archive.h"
 #include "ausculta-train.h"
 #include "ausculta-validation-view.h"
 
@@ -406,37 +402,7 @@ static AuscultaDataset *
 archive_dataset (AuscultaArchive *archive,
                  GError         **error)
 {
-  AuscultaArchiveFilter filter;
-  AuscultaFeatureMatrix *matrix;
-  AuscultaDataset *data;
-
-  ausculta_archive_filter_init (&filter);
-  matrix = ausculta_archive_get_features (archive, &filter, 0, error);
-  if (matrix == NULL)
-    return NULL;
-  data = ausculta_dataset_new ((const char * const *) matrix->feature_names);
-  for (guint i = 0; i < matrix->n_rows; i++)
-    {
-      const double *row = matrix->values + (gsize) i * matrix->n_features;
-      gboolean complete = TRUE;
-
-      for (guint j = 0; j < matrix->n_features; j++)
-        complete = complete && isfinite (row[j]);
-      if (complete && matrix->labels[i] != AUSCULTA_LABEL_FILTER_UNLABELLED)
-        ausculta_dataset_append (data, matrix->ids[i],
-                                 matrix->motor_groups[i][0] != '\0' ? matrix->motor_groups[i] : matrix->ids[i],
-                                 matrix->labels[i] == ARCHIVE_LABEL_NG ? AUSCULTA_LABEL_NG : matrix->labels[i],
-                                 row);
-    }
-  ausculta_feature_matrix_free (matrix);
-  if (data->n_rows == 0)
-    {
-      ausculta_dataset_free (data);
-      g_set_error (error, AUSCULTA_MODEL_ERROR, AUSCULTA_MODEL_ERROR_DATA,
-                   _("The archive holds no labelled measurement with all its features: import a labelled CSV file first"));
-      return NULL;
-    }
-  return data;
+  return ausculta_dataset_load_archive (archive, NULL, error);
 }
 
 static AuscultaModel *

@@ -58,7 +58,7 @@ format_classes (AuscultaValidationView *self)
   GString *text = g_string_new (NULL);
 
   /* Bad rows of an unknown class first, then each defect class. */
-  for (int klass = AUSCULTA_LABEL_NG; klass <= 32; klass++)
+  for (int klass = AUSCULTA_DATASET_LABEL_NG; klass <= 32; klass++)
     {
       guint caught = 0, total = 0;
 
@@ -68,12 +68,12 @@ format_classes (AuscultaValidationView *self)
             total++;
             caught += self->scores[i] > self->threshold;
           }
-      if (total > 0 && klass != AUSCULTA_LABEL_OK)
+      if (total > 0 && klass != AUSCULTA_DATASET_LABEL_OK)
         {
           AuscultaRate rate = ausculta_rate_wilson (caught, total);
           g_autofree char *value = format_rate (&rate);
 
-          if (klass == AUSCULTA_LABEL_NG)
+          if (klass == AUSCULTA_DATASET_LABEL_NG)
             /* Translators: the recall of the bad units whose defect class is not known */
             g_string_append_printf (text, _("Class unknown: %s"), value);
           else

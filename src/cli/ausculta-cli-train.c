@@ -7,10 +7,6 @@
 
 #include "ausculta-archive.h"
 
-/* ausculta-archive.h numbers NG 100, the dataset -1: the conversion is
- * ausculta_dataset_label_from_archive(); drop the archive's name first. */
-#undef AUSCULTA_LABEL_NG
-
 #include "ausculta-cli.h"
 #include "ausculta-dataset-archive.h"
 #include "ausculta-train.h"

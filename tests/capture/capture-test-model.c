@@ -19,7 +19,7 @@ capture_test_train_model (AuscultaMeasurement **good,
     {
       g_autofree char *name = g_strdup_printf ("sim-%u", i);
 
-      ausculta_dataset_append (data, name, name, AUSCULTA_LABEL_OK, good[i]->features);
+      ausculta_dataset_append (data, name, name, AUSCULTA_DATASET_LABEL_OK, good[i]->features);
     }
   model = ausculta_model_train (data, settings, NULL, NULL, NULL, &error);
   g_assert_no_error (error);

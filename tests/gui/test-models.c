@@ -13,9 +13,6 @@
 #include "ausculta-main-window.h"
 #include "ausculta-models-page.h"
 
-/* The archive and the datasets number an NG label differently. */
-#undef AUSCULTA_LABEL_NG
-
 #include "ausculta-train.h"
 #include "ausculta-validation.h"
 #include "ausculta-validation-view.h"

@@ -62,7 +62,7 @@ test_lof_reproduces_sklearn (gconstpointer data_ptr)
   guint n_ok = 0;
 
   for (guint r = 0; r < data->n_rows; r++)
-    if (data->labels[r] == AUSCULTA_LABEL_OK)
+    if (data->labels[r] == AUSCULTA_DATASET_LABEL_OK)
       memcpy (ok + (gsize) n_ok++ * data->n_cols, data->values + (gsize) r * data->n_cols,
               sizeof (double) * data->n_cols);
   params = g_strdup_printf ("%s metric=%s", k, metric);

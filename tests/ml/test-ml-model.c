@@ -38,7 +38,7 @@ make_dataset (guint    n_good,
           else
             x[c] = 60.0 + 5.0 * x[c];          /* acoustic columns in dB */
         }
-      ausculta_dataset_append (data, name, NULL, r < n_good ? AUSCULTA_LABEL_OK : 2, x);
+      ausculta_dataset_append (data, name, NULL, r < n_good ? AUSCULTA_DATASET_LABEL_OK : 2, x);
     }
   return data;
 }

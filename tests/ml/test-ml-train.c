@@ -26,7 +26,7 @@ make_data (guint   n_good,
   for (guint r = 0; r < n; r++)
     {
       g_autofree char *name = g_strdup_printf ("m%u_%u", seed, r);
-      int label = r < n_good ? AUSCULTA_LABEL_OK : r < n_good + n_a ? 1 : 2;
+      int label = r < n_good ? AUSCULTA_DATASET_LABEL_OK : r < n_good + n_a ? 1 : 2;
 
       if (label == 1)
         x[(gsize) r * D] += 6.0;
@@ -68,7 +68,7 @@ test_target_frr (void)
   double frr;
 
   g_assert_no_error (error);
-  frr = reject_rate (model, fresh, AUSCULTA_LABEL_OK);
+  frr = reject_rate (model, fresh, AUSCULTA_DATASET_LABEL_OK);
   g_test_message ("target 10 %%: %.1f %% of new good units rejected", 100 * frr);
   g_assert_cmpfloat (frr, >, 0.04);
   g_assert_cmpfloat (frr, <, 0.18);

@@ -60,7 +60,7 @@ static void
 test_report_arithmetic (void)
 {
   const double scores[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5.5, 11, 12, NAN, 0.5 };
-  const int labels[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 1, 3, 1, AUSCULTA_LABEL_UNLABELLED };
+  const int labels[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 1, 3, 1, AUSCULTA_DATASET_LABEL_UNLABELLED };
   const guint groups[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 10, 12, 13 };
   g_autoptr(AuscultaValidationReport) r = ausculta_validation_report_new (scores, labels, groups,
                                                                           15, 8.5);
@@ -129,7 +129,7 @@ test_seed_dataset (void)
   g_assert_cmpuint (ausculta_dataset_count_label (data, TRUE), ==, 298);
   for (guint r = 0; r < data->n_rows; r++)
     {
-      g_assert_cmpint (data->labels[r], !=, AUSCULTA_LABEL_NG);
+      g_assert_cmpint (data->labels[r], !=, AUSCULTA_DATASET_LABEL_NG);
       if (data->labels[r] > 0)
         per_class[data->labels[r]]++;
       if (g_str_equal (data->row_names[r], "1Balourd_27A"))

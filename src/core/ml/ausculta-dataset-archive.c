@@ -8,21 +8,16 @@
 
 #include "ausculta-archive.h"
 
-/* The archive's NG value kept by another name before the dataset's own
- * AUSCULTA_LABEL_NG (-1) is defined. */
-enum { ARCHIVE_LABEL_NG = AUSCULTA_LABEL_NG };
-#undef AUSCULTA_LABEL_NG
-
 #include "ausculta-dataset-archive.h"
 #include "ausculta-model.h"
 
 int
 ausculta_dataset_label_from_archive (int archive_label)
 {
-  if (archive_label == ARCHIVE_LABEL_NG)
-    return AUSCULTA_LABEL_NG;
+  if (archive_label == AUSCULTA_LABEL_NG)
+    return AUSCULTA_DATASET_LABEL_NG;
   if (archive_label == AUSCULTA_LABEL_FILTER_UNLABELLED)
-    return AUSCULTA_LABEL_UNLABELLED;
+    return AUSCULTA_DATASET_LABEL_UNLABELLED;
   return archive_label;         /* OK (0) and defect classes 1..99 agree */
 }
 

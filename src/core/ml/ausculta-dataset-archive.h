@@ -7,8 +7,8 @@ G_BEGIN_DECLS
 
 /* The archive (ausculta-archive.h) numbers labels 0 = OK, 1..99 = defect
  * class, 100 = NG class unknown, AUSCULTA_LABEL_FILTER_UNLABELLED (-2) =
- * none; a dataset uses -1 for NG class unknown. Both headers define
- * AUSCULTA_LABEL_NG, so this one declares the archive by its struct only. */
+ * none; a dataset uses AUSCULTA_DATASET_LABEL_NG (-1) for NG class unknown
+ * and AUSCULTA_DATASET_LABEL_UNLABELLED (-2) for none. */
 typedef struct _AuscultaArchive AuscultaArchive;
 
 /* A dataset label from an archive label value (see above). */

@@ -104,10 +104,10 @@ row_label (AuscultaCsvReader    *reader,
     case AUSCULTA_CSV_LABELS_DEFECT_CLASS:
       return (int) row->target;
     case AUSCULTA_CSV_LABELS_PASS_FAIL:
-      return ausculta_csv_row_is_ok (reader, row) ? AUSCULTA_LABEL_OK : AUSCULTA_LABEL_NG;
+      return ausculta_csv_row_is_ok (reader, row) ? AUSCULTA_DATASET_LABEL_OK : AUSCULTA_DATASET_LABEL_NG;
     case AUSCULTA_CSV_LABELS_NONE:
     default:
-      return AUSCULTA_LABEL_UNLABELLED;
+      return AUSCULTA_DATASET_LABEL_UNLABELLED;
     }
 }
 
@@ -148,9 +148,9 @@ merge_duplicate (AuscultaDataset *dataset,
       old = &dataset->labels[r];
       if (!same_values (dataset->values + (gsize) r * dataset->n_cols, values, dataset->n_cols))
         continue;
-      if (label > 0 && (*old == AUSCULTA_LABEL_NG || *old == AUSCULTA_LABEL_UNLABELLED))
+      if (label > 0 && (*old == AUSCULTA_DATASET_LABEL_NG || *old == AUSCULTA_DATASET_LABEL_UNLABELLED))
         *old = label;
-      else if (label != AUSCULTA_LABEL_UNLABELLED && *old == AUSCULTA_LABEL_UNLABELLED)
+      else if (label != AUSCULTA_DATASET_LABEL_UNLABELLED && *old == AUSCULTA_DATASET_LABEL_UNLABELLED)
         *old = label;
       g_array_index (rows, guint, i) = G_MAXUINT;   /* one match per duplicate row */
       return TRUE;

@@ -6,9 +6,9 @@
 G_BEGIN_DECLS
 
 /* Labels of a dataset row. */
-#define AUSCULTA_LABEL_OK          0   /* good unit */
-#define AUSCULTA_LABEL_NG         -1   /* bad unit, defect class unknown */
-#define AUSCULTA_LABEL_UNLABELLED -2   /* no label in the file */
+#define AUSCULTA_DATASET_LABEL_OK          0   /* good unit */
+#define AUSCULTA_DATASET_LABEL_NG         -1   /* bad unit, defect class unknown */
+#define AUSCULTA_DATASET_LABEL_UNLABELLED -2   /* no label in the file */
 /* labels > 0 are defect classes (historical 1..7) */
 
 /* A row-major matrix of feature vectors with their column names, row names
@@ -51,13 +51,13 @@ char            *ausculta_dataset_hash           (const AuscultaDataset *dataset
 static inline gboolean
 ausculta_label_is_good (int label)
 {
-  return label == AUSCULTA_LABEL_OK;
+  return label == AUSCULTA_DATASET_LABEL_OK;
 }
 
 static inline gboolean
 ausculta_label_is_bad (int label)
 {
-  return label == AUSCULTA_LABEL_NG || label > 0;
+  return label == AUSCULTA_DATASET_LABEL_NG || label > 0;
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuscultaDataset, ausculta_dataset_free)

@@ -25,7 +25,7 @@ typedef struct {
 } AuscultaRocPoint;
 
 typedef struct {
-  int          defect_class;   /* > 0, or AUSCULTA_LABEL_NG when unknown */
+  int          defect_class;   /* > 0, or AUSCULTA_DATASET_LABEL_NG when unknown */
   AuscultaRate recall;         /* rows of this class rejected */
   AuscultaRate left_out;       /* recall when the class was absent from training (cross-validation only) */
 } AuscultaClassRecall;
