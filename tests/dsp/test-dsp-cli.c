@@ -178,7 +178,7 @@ assert_fails (const char *expected,
   g_assert_cmpint (run.status, ==, 1);
   g_assert_cmpstr (run.out, ==, "");
   g_assert_nonnull (strstr (run.err, expected));
-  g_assert_nonnull (g_str_has_prefix (run.err, "ausculta-cli: "));
+  g_assert_true (g_str_has_prefix (run.err, "ausculta-cli: "));
   /* One line, no crash trace. */
   g_assert_cmpint (strchr (run.err, '\n') - run.err, ==, (int) strlen (run.err) - 1);
 }
