@@ -9,7 +9,6 @@ G_BEGIN_DECLS
 enum {
   AUSCULTA_CLI_OK = 0,
   AUSCULTA_CLI_USER_ERROR = 1,
-  AUSCULTA_CLI_NOT_BUILT = 2,     /* a part this version does not have yet */
 };
 
 /* One function per subcommand, each in ausculta-cli-<name>.c; argv[0] is
