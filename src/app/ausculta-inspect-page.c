@@ -205,7 +205,8 @@ setup_channels (AuscultaInspectPage *self)
 
 /* ---- the cycle ---- */
 
-/* "V12_vib_up 41 %, G20_AC_down 17 %, …": the features that weighed most. */
+/* "V12_vib_up 41 %, G20_AC_down 17 %, …": the features that weighed most,
+ * for a rejected motor only: on an OK they would read as faults. */
 static char *
 describe_reasons (AuscultaMeasurement *measurement)
 {
@@ -217,7 +218,10 @@ describe_reasons (AuscultaMeasurement *measurement)
 
       g_string_append (text, health);
     }
-  for (guint i = 0; measurement->reasons != NULL && i < MIN (3u, measurement->reasons->len); i++)
+  for (guint i = 0;
+       measurement->verdict == AUSCULTA_VERDICT_NOK && measurement->reasons != NULL
+       && i < MIN (3u, measurement->reasons->len);
+       i++)
     {
       AuscultaReason *reason = g_ptr_array_index (measurement->reasons, i);
 

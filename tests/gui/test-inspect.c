@@ -203,6 +203,11 @@ test_inspect (void)
                                                                                        "model_label"))),
                        ==, model_text);
     }
+  /* Bands are named as reasons for a rejection only: on an OK they would
+   * read as faults. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
+                   child (page, "banner"), AUSCULTA_TYPE_VERDICT_BANNER, "reasons_label")))
+                 == (measurement->verdict == AUSCULTA_VERDICT_NOK));
   archive = ausculta_archive_open_default (&error);
   g_assert_no_error (error);
   archived = ausculta_archive_load_measurement (archive, measurement->id, FALSE, &error);
