@@ -29,6 +29,7 @@ signal_free (gpointer data)
   g_free (signal->channel);
   g_free (signal->unit);
   g_free (signal->samples);
+  g_clear_pointer (&signal->flac, g_bytes_unref);
   g_free (signal);
 }
 

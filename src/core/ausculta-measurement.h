@@ -48,6 +48,8 @@ typedef struct {
   gsize     n_samples;
   guint     overruns;
   guint     health;       /* AuscultaHealth flags */
+  GBytes   *flac;         /* the samples already encoded for the archive, or NULL */
+  double    flac_scale;   /* the peak @flac's samples were divided by */
 } AuscultaSignal;
 
 typedef struct {

@@ -303,7 +303,12 @@ insert_signal (AuscultaArchive *self,
   g_autoptr(GBytes) flac = NULL;
   double scale = 0.0;
 
-  if (keep && signal->n_samples > 0)
+  if (keep && signal->flac != NULL)
+    {
+      flac = g_bytes_ref (signal->flac);
+      scale = signal->flac_scale;
+    }
+  else if (keep && signal->n_samples > 0)
     {
       flac = ausculta_archive_encode_flac (signal, &scale, error);
       if (flac == NULL)
