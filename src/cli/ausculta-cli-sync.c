@@ -80,32 +80,11 @@ store_secret (const AuscultaSyncConfig *config,
   return AUSCULTA_CLI_OK;
 }
 
-static gboolean
-pull_champion (AuscultaMlflowSync *mlflow,
-               AuscultaArchive    *archive)
-{
-  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "ausculta", "models", NULL);
-  g_autofree char *version = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = ausculta_mlflow_sync_pull_champion (mlflow, archive, folder, &version, &error);
-
-  if (error != NULL)
-    {
-      g_printerr (_("ausculta-cli sync: mlflow: champion not pulled: %s\n"), error->message);
-      return FALSE;
-    }
-  if (path != NULL)
-    g_print (_("mlflow: champion version %s verified and saved as %s\n"), version, path);
-  else if (version != NULL)
-    g_print (_("mlflow: champion version %s already here\n"), version);
-  return TRUE;
-}
-
-/* One pass per target; exit 0 only when every target took its backlog. */
+/* One pass per target, MLflow pulling its champion after its pass; exit
+ * 0 only when every target took its backlog and the pull went through. */
 static int
 run_once (AuscultaArchive *archive,
-          GPtrArray       *targets,
-          gboolean         pull)
+          GPtrArray       *targets)
 {
   int status = AUSCULTA_CLI_OK;
 
@@ -125,7 +104,11 @@ run_once (AuscultaArchive *archive,
         g_printerr ("ausculta-cli sync: %s: %s\n", after->target, error->message);
       if (error != NULL || after->backlog > 0)
         status = AUSCULTA_CLI_USER_ERROR;
-      if (pull && AUSCULTA_IS_MLFLOW_SYNC (target) && !pull_champion (AUSCULTA_MLFLOW_SYNC (target), archive))
+      /* the pull follows a pass that went through */
+      if (error == NULL && after->champion != NULL && AUSCULTA_IS_MLFLOW_SYNC (target))
+        g_print ("%s: %s\n", after->target, after->champion);
+      if (AUSCULTA_IS_MLFLOW_SYNC (target)
+          && ausculta_mlflow_sync_get_pull_failed (AUSCULTA_MLFLOW_SYNC (target)))
         status = AUSCULTA_CLI_USER_ERROR;
       /* deliver the worker's pending status notification, which holds it */
       while (g_main_context_iteration (NULL, FALSE))
@@ -143,10 +126,12 @@ on_status (GObject    *worker,
   char *line;
 
   g_object_get (worker, "status", &status, NULL);
-  line = g_strdup_printf ("%s: %s, %" G_GUINT64_FORMAT " queued%s%s\n", status->target,
+  line = g_strdup_printf ("%s: %s, %" G_GUINT64_FORMAT " queued%s%s%s%s\n", status->target,
                           ausculta_sync_state_to_string (status->state), status->backlog,
                           status->last_error ? ": " : "",
-                          status->last_error ? status->last_error : "");
+                          status->last_error ? status->last_error : "",
+                          status->champion ? "; " : "",
+                          status->champion ? status->champion : "");
   /* a line per change, not one per poll */
   if (g_strcmp0 (line, g_object_get_data (worker, "last-line")) != 0)
     g_print ("%s", line);
@@ -191,8 +176,7 @@ static int
 run_sync (const char *archive_path,
           const char *config_path,
           gboolean    once,
-          gboolean    status_only,
-          gboolean    pull)
+          gboolean    status_only)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AuscultaSyncConfig) config = ausculta_sync_config_load (config_path, &error);
@@ -221,7 +205,7 @@ run_sync (const char *archive_path,
   targets = ausculta_sync_config_create_targets (config, &error);
   if (targets == NULL)
     return ausculta_cli_fail (error);
-  return run_once (archive, targets, pull);
+  return run_once (archive, targets);
 }
 
 int
@@ -232,15 +216,14 @@ ausculta_cli_sync (int    argc,
   g_autofree char *archive_path = NULL;
   g_autofree char *config_path = NULL;
   g_autofree char *secret_target = NULL;
-  gboolean once = FALSE, status_only = FALSE, pull = FALSE;
+  gboolean once = FALSE, status_only = FALSE;
   int status;
   const GOptionEntry entries[] = {
     { "once", 0, 0, G_OPTION_ARG_NONE, &once,
-      N_("Send what is due to every target, then exit (0 when nothing is left queued)"), NULL },
+      N_("Send what is due to every target and pull the MLflow champion, then exit "
+         "(0 when nothing is left queued and the pull went through)"), NULL },
     { "status", 0, 0, G_OPTION_ARG_NONE, &status_only,
       N_("Print each target's state, backlog, last success and last error"), NULL },
-    { "pull-champion", 0, 0, G_OPTION_ARG_NONE, &pull,
-      N_("With --once: download and verify a new MLflow champion model"), NULL },
     { "store-secret", 0, 0, G_OPTION_ARG_STRING, &secret_target,
       N_("Store the password or token of a target, read from standard input"),
       N_("mongodb|mlflow") },
@@ -267,5 +250,5 @@ ausculta_cli_sync (int    argc,
 
       return config ? store_secret (config, secret_target) : ausculta_cli_fail (error);
     }
-  return run_sync (archive_path, config_path, once, status_only, pull);
+  return run_sync (archive_path, config_path, once, status_only);
 }

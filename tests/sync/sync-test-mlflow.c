@@ -128,3 +128,32 @@ sync_test_mlflow_count (JsonNode   *state,
     return json_array_get_length (json_node_get_array (node));
   return json_object_get_size (json_node_get_object (node));
 }
+
+GBytes *
+sync_test_model_bytes (guint i)
+{
+  g_autofree char *header = g_strdup_printf ("{\"__metadata__\": {\"format\": \"test\", \"n\": \"%u\"}}", i);
+  guint64 n = strlen (header);
+  GByteArray *bytes = g_byte_array_new ();
+
+  for (guint b = 0; b < 8; b++)
+    {
+      guint8 byte = (n >> (8 * b)) & 0xff;
+
+      g_byte_array_append (bytes, &byte, 1);
+    }
+  g_byte_array_append (bytes, (const guint8 *) header, (guint) n);
+  g_byte_array_append (bytes, (const guint8 *) "\0\0\0\0\0\0\0\0", 8);
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+GBytes *
+sync_test_data_model (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("AUSCULTA_DATA_DIR"), "models", name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &error);
+
+  g_assert_no_error (error);
+  return g_mapped_file_get_bytes (file);
+}

@@ -23,6 +23,10 @@ gint64          sync_test_mlflow_requests (JsonNode       *state,
                                            const char     *route);
 guint           sync_test_mlflow_count    (JsonNode       *state,
                                            const char     *member);
+/* A small file in the safetensors layout, not a usable model. */
+GBytes         *sync_test_model_bytes     (guint           i);
+/* A real model the ML module ships: data/models/@name. */
+GBytes         *sync_test_data_model      (const char     *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyncTestMlflow, sync_test_mlflow_free)
 

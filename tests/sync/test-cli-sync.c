@@ -7,7 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ausculta-mlflow-sync.h"
+#include "ausculta-sync-worker.h"
 #include "sync-test-archive.h"
+#include "sync-test-mlflow.h"
 #include "sync-test-mongo.h"
 
 typedef struct {
@@ -157,6 +160,63 @@ test_password_in_uri_refused (void)
   g_assert_null (strstr (once.err, "pa55"));
 }
 
+static char *
+write_mlflow_config (const char *uri,
+                     const char *pull_minutes)
+{
+  g_autofree char *text = g_strdup_printf ("[mlflow]\ntracking-uri=%s\npull-minutes=%s\n",
+                                           uri, pull_minutes);
+  char *path = g_build_filename (g_get_user_data_dir (), "sync.ini", NULL);
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+/* Another station approved the demo model; this one's `--once` installs
+ * it as its production model and says so, and `--status` remembers. */
+static void
+test_once_pulls_champion (void)
+{
+  g_autoptr(SyncTestMlflow) server = sync_test_mlflow_start (0, NULL);
+  g_autofree char *plant_path = g_build_filename (g_get_user_data_dir (), "plant.sqlite", NULL);
+  g_autoptr(AuscultaArchive) plant = ausculta_archive_open (plant_path, NULL);
+  g_autoptr(AuscultaMlflowSync) target = ausculta_mlflow_sync_new (server->uri, NULL, NULL,
+                                                                   "ausculta", "ausculta-detector");
+  g_autoptr(AuscultaSyncWorker) worker = ausculta_sync_worker_new (plant, AUSCULTA_SYNC_TARGET (target));
+  g_autoptr(GBytes) demo = sync_test_data_model ("demo.model");
+  g_autoptr(AuscultaArchive) archive = sync_test_archive_new (0);
+  g_autofree char *config = write_mlflow_config (server->uri, "10");
+  g_autofree char *bad_config = NULL;
+  g_autofree char *path = archive_path ();
+  g_autofree char *id = NULL;
+  g_autoptr(AuscultaModelInfo) production = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) once = { 0 }, status = { 0 }, bad = { 0 };
+
+  g_assert_true (ausculta_archive_add_user (plant, NULL, "admin", "Admin", AUSCULTA_ROLE_ADMIN,
+                                            "admin-pass", NULL, &error));
+  id = ausculta_archive_add_model (plant, "admin", "demo", demo, NULL, &error);
+  g_assert_true (ausculta_archive_approve_model (plant, "admin", id, &error));
+  g_assert_true (ausculta_sync_worker_run_once (worker, NULL, &error));
+  g_assert_no_error (error);
+
+  cli_sync (&once, NULL, "--once", "--archive", path, "--config", config, NULL);
+  g_assert_cmpint (once.status, ==, 0);
+  g_assert_nonnull (strstr (once.out, "mlflow: champion v1 installed: production model demo"));
+  production = ausculta_archive_get_production_model (archive, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (production->id, ==, id);
+
+  cli_sync (&status, NULL, "--status", "--archive", path, "--config", config, NULL);
+  g_assert_nonnull (strstr (status.out, "  pull: champion v1 installed: production model demo"));
+
+  bad_config = write_mlflow_config (server->uri, "0");
+  cli_sync (&bad, NULL, "--once", "--archive", path, "--config", bad_config, NULL);
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_nonnull (strstr (bad.err, "[mlflow] pull-minutes is “0”; expected a whole number"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -168,5 +228,6 @@ main (int    argc,
                    test_offline_once_fails_and_status_says_why);
   g_test_add_func ("/ausculta/cli/sync/store-secret-from-stdin", test_store_secret_from_stdin);
   g_test_add_func ("/ausculta/cli/sync/password-in-uri-refused", test_password_in_uri_refused);
+  g_test_add_func ("/ausculta/cli/sync/once-pulls-champion", test_once_pulls_champion);
   return g_test_run ();
 }

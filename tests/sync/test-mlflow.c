@@ -24,37 +24,6 @@ typedef struct {
   SyncTestClock       clock;
 } Fixture;
 
-/* A small file in the safetensors layout. */
-static GBytes *
-model_bytes (guint i)
-{
-  g_autofree char *header = g_strdup_printf ("{\"__metadata__\": {\"format\": \"test\", \"n\": \"%u\"}}", i);
-  guint64 n = strlen (header);
-  GByteArray *bytes = g_byte_array_new ();
-
-  for (guint b = 0; b < 8; b++)
-    {
-      guint8 byte = (n >> (8 * b)) & 0xff;
-
-      g_byte_array_append (bytes, &byte, 1);
-    }
-  g_byte_array_append (bytes, (const guint8 *) header, (guint) n);
-  g_byte_array_append (bytes, (const guint8 *) "\0\0\0\0\0\0\0\0", 8);
-  return g_byte_array_free_to_bytes (bytes);
-}
-
-/* The model the ML module ships (data/models/demo.model): a real one. */
-static GBytes *
-demo_model_bytes (void)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("AUSCULTA_DATA_DIR"), "models", "demo.model", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &error);
-
-  g_assert_no_error (error);
-  return g_mapped_file_get_bytes (file);
-}
-
 static char *
 add_model_bytes (Fixture    *f,
                  GBytes     *bytes,
@@ -76,7 +45,7 @@ add_model (Fixture *f,
            guint    i,
            gboolean approve)
 {
-  g_autoptr(GBytes) bytes = model_bytes (i);
+  g_autoptr(GBytes) bytes = sync_test_model_bytes (i);
   g_autofree char *version = g_strdup_printf ("lof-%u", i);
 
   return add_model_bytes (f, bytes, version, approve);
@@ -179,7 +148,7 @@ test_run_and_approval_once (Fixture       *f,
                             gconstpointer  data)
 {
   g_autofree char *id = add_model (f, 1, TRUE);
-  g_autoptr(GBytes) bytes = model_bytes (1);
+  g_autoptr(GBytes) bytes = sync_test_model_bytes (1);
   g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
   g_autoptr(JsonNode) state = NULL;
   JsonObject *run, *info, *artifacts;
@@ -385,67 +354,6 @@ test_no_registry (Fixture       *f,
 }
 
 static void
-test_pull_champion (Fixture       *f,
-                    gconstpointer  data)
-{
-  g_autoptr(GBytes) expected = demo_model_bytes ();
-  g_autofree char *id = add_model_bytes (f, expected, "demo", TRUE);
-  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "models", NULL);
-  g_autofree char *contents = NULL;
-  g_autofree char *version = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *again = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) state = NULL;
-  gsize length;
-
-  drain (f, 5);
-  path = ausculta_mlflow_sync_pull_champion (f->target, f->archive, folder, &version, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (version, ==, "1");
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  g_assert_cmpmem (contents, length, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
-  again = ausculta_mlflow_sync_pull_champion (f->target, f->archive, folder, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_null (again);
-
-  /* a corrupted download is refused */
-  state = sync_test_mlflow_state (f->server);
-  {
-    JsonObject *info = json_object_get_object_member (only_run (state), "info");
-    g_autofree char *control = g_strdup_printf ("{\"corrupt\": \"%s/%s/artifacts/model/model.safetensors\"}",
-                                                json_object_get_string_member (info, "experiment_id"),
-                                                json_object_get_string_member (info, "run_id"));
-
-    sync_test_mlflow_control (f->server, control);
-  }
-  ausculta_outbox_state_set (f->archive, "mlflow", "champion.version", NULL, NULL);
-  g_clear_pointer (&again, g_free);
-  again = ausculta_mlflow_sync_pull_champion (f->target, f->archive, folder, NULL, &error);
-  g_assert_null (again);
-  g_assert_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_INTEGRITY);
-  g_assert_nonnull (strstr (error->message, "SHA-256"));
-}
-
-/* Right hash, right container, but not a model the ML module can load. */
-static void
-test_pull_refuses_non_model (Fixture       *f,
-                             gconstpointer  data)
-{
-  g_autofree char *id = add_model (f, 1, TRUE);
-  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "models", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  drain (f, 5);
-  path = ausculta_mlflow_sync_pull_champion (f->target, f->archive, folder, NULL, &error);
-  g_assert_null (path);
-  g_assert_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_INTEGRITY);
-  g_assert_nonnull (strstr (error->message, "not a usable Ausculta model"));
-  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
-}
-
-static void
 test_slower_than_timeout (Fixture       *f,
                           gconstpointer  data)
 {
@@ -513,8 +421,6 @@ main (int    argc,
   ADD ("wrong-token", test_wrong_token, "--auth=bench:right-token");
   ADD ("forbidden-403-then-wake", test_forbidden, NULL);
   ADD ("no-registry-degrades", test_no_registry, NULL);
-  ADD ("pull-champion-verifies", test_pull_champion, NULL);
-  ADD ("pull-refuses-non-model", test_pull_refuses_non_model, NULL);
   ADD ("slower-than-timeout", test_slower_than_timeout, NULL);
   ADD ("outage-72-hours", test_outage_72_hours, NULL);
 #undef ADD

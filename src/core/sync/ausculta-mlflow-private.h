@@ -35,5 +35,7 @@ gboolean    mlflow_set_run_tags  (AuscultaMlflowSync *self, JsonNode *run,
                                   const char * const *pairs, GError **error);
 char       *mlflow_get_alias     (AuscultaMlflowSync *self, const char *alias, GError **error);
 void        mlflow_sync_iface_init (AuscultaSyncTargetInterface *iface);
+void        mlflow_sync_poll     (AuscultaSyncTarget *target, AuscultaArchive *archive,
+                                  gint64 now_us);
 
 G_END_DECLS

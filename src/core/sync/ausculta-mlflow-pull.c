@@ -5,9 +5,11 @@
 
 #include <string.h>
 
+#include "ausculta-archive-champion.h"
 #include "ausculta-mlflow-private.h"
 #include "ausculta-model.h"
 #include "ausculta-sync-error.h"
+#include "ausculta-sync-private.h"
 
 #define MAX_HEADER (100 * 1024 * 1024)
 
@@ -48,7 +50,8 @@ ausculta_model_bytes_check_format (GBytes  *bytes,
   return TRUE;
 }
 
-/* The champion's model version, with its tags. */
+/* The model version the alias `champion` names, with its tags; NULL and
+ * no error when no champion is set (MLflow answers 400 for an unset alias). */
 static JsonNode *
 get_champion (AuscultaMlflowSync *self,
               GError            **error)
@@ -56,12 +59,26 @@ get_champion (AuscultaMlflowSync *self,
   g_autofree char *name = ausculta_mlflow_escape (mlflow_sync_get_model_name (self));
   g_autofree char *path = g_strdup_printf ("registered-models/alias?name=%s&alias=%s",
                                            name, MLFLOW_ALIAS_CHAMPION);
-  g_autoptr(JsonNode) reply = mlflow_call (self, "GET", path, NULL, error);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) reply = mlflow_call (self, "GET", path, NULL, &local_error);
   const char *version;
   g_autofree char *get_path = NULL;
 
-  if (reply == NULL)
+  if (g_error_matches (local_error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_REJECTED))
     return NULL;
+  if (g_error_matches (local_error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_NOT_FOUND)
+      || g_error_matches (local_error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_UNSUPPORTED))
+    {
+      g_set_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_UNSUPPORTED,
+                   "MLflow %s has no model registry (HTTP 404): no champion to pull",
+                   ausculta_mlflow_client_get_uri (ausculta_mlflow_sync_get_client (self)));
+      return NULL;
+    }
+  if (reply == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (mlflow_find_tag (mlflow_get_object (reply, "model_version"), "tags", MLFLOW_TAG_SHA256))
     return g_steal_pointer (&reply);
   /* tags not in the alias reply: ask for the version itself */
@@ -77,21 +94,24 @@ get_champion (AuscultaMlflowSync *self,
   return mlflow_call (self, "GET", get_path, NULL, error);
 }
 
-static GBytes *
-download_verified (AuscultaMlflowSync *self,
-                   JsonNode           *champion,
-                   const char         *sha256,
-                   GError            **error)
+static const char *
+champion_tag (JsonNode   *champion,
+              const char *key)
+{
+  return mlflow_find_tag (mlflow_get_object (champion, "model_version"), "tags", key);
+}
+
+/* "mlflow-artifacts:/1/R/artifacts/model" -> "1/R/artifacts", the run's
+ * artifact folder as the proxy names it. */
+static char *
+artifact_root (JsonNode  *champion,
+               GError   **error)
 {
   const char *source = mlflow_get_string (champion, "model_version.source");
   const char *prefix = "mlflow-artifacts:";
-  g_autofree char *path = NULL;
-  g_autofree char *actual = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(AuscultaModel) model = NULL;
-  g_autoptr(GError) load_error = NULL;
 
-  if (source == NULL || !g_str_has_prefix (source, prefix))
+  if (source == NULL || !g_str_has_prefix (source, prefix)
+      || strchr (source + strlen (prefix), '/') == NULL)
     {
       g_set_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_INTEGRITY,
                    "champion source “%s” is not an mlflow-artifacts URI", source ? source : "");
@@ -100,7 +120,21 @@ download_verified (AuscultaMlflowSync *self,
   source += strlen (prefix);
   while (*source == '/')
     source++;
-  path = g_strdup_printf ("%s/%s", source, strrchr (MLFLOW_MODEL_ARTIFACT, '/') + 1);
+  return g_path_get_dirname (source);
+}
+
+static GBytes *
+download_verified (AuscultaMlflowSync *self,
+                   const char         *root,
+                   const char         *sha256,
+                   GError            **error)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s", root, MLFLOW_MODEL_ARTIFACT);
+  g_autofree char *actual = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AuscultaModel) model = NULL;
+  g_autoptr(GError) load_error = NULL;
+
   bytes = ausculta_mlflow_client_download (ausculta_mlflow_sync_get_client (self), path, error);
   if (bytes == NULL)
     return NULL;
@@ -108,7 +142,7 @@ download_verified (AuscultaMlflowSync *self,
   if (g_ascii_strcasecmp (actual, sha256) != 0)
     {
       g_set_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_INTEGRITY,
-                   "downloaded champion has SHA-256 %s, its version tag says %s: not used",
+                   "hash mismatch: the downloaded file has SHA-256 %s, its version tag says %s",
                    actual, sha256);
       return NULL;
     }
@@ -124,84 +158,222 @@ download_verified (AuscultaMlflowSync *self,
   return g_steal_pointer (&bytes);
 }
 
-static gboolean
-keep_model (AuscultaArchive *archive,
-            const char      *path,
-            GBytes          *bytes,
-            const char      *version,
-            const char      *sha256,
-            GError         **error)
+/* The model's own version name (the run's param "version"), or
+ * "mlflow-vN" for a run that has none or that the server will not show. */
+static char *
+run_version (AuscultaMlflowSync *self,
+             JsonNode           *champion,
+             const char         *number,
+             GError            **error)
 {
-  g_autofree char *detail = g_strdup_printf ("MLflow champion version %s, sha256 %s, saved as %s",
-                                             version, sha256, path);
-  g_autofree char *folder = g_path_get_dirname (path);
+  const char *run_id = mlflow_get_string (champion, "model_version.run_id");
+  g_autofree char *escaped = run_id ? ausculta_mlflow_escape (run_id) : NULL;
+  g_autofree char *path = g_strdup_printf ("runs/get?run_id=%s", escaped);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) run = NULL;
+  const char *version = NULL;
 
-  g_mkdir_with_parents (folder, 0755);
-  if (!g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
-                            error)
-      || !ausculta_archive_append_audit (archive, NULL, "model.pulled", sha256, detail, error))
+  if (run_id != NULL && *run_id != '\0')
+    run = mlflow_call (self, "GET", path, NULL, &local_error);
+  if (local_error != NULL && !g_error_matches (local_error, AUSCULTA_SYNC_ERROR,
+                                               AUSCULTA_SYNC_ERROR_REJECTED)
+      && !g_error_matches (local_error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (run != NULL)
+    version = mlflow_find_tag (mlflow_get_object (run, "run.data"), "params", "version");
+  return version ? g_strdup (version) : g_strdup_printf ("mlflow-v%s", number);
+}
+
+static gboolean
+is_json_object (const char *text,
+                gssize      length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  return text != NULL && json_parser_load_from_data (parser, text, length, NULL)
+         && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser));
+}
+
+/* The validation report: the run's artifact, else the version tag when it
+ * is whole (a tag is clipped at 5000 characters), else none. */
+static char *
+fetch_report (AuscultaMlflowSync *self,
+              JsonNode           *champion,
+              const char         *root)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s", root, MLFLOW_REPORT_ARTIFACT);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = ausculta_mlflow_client_download (ausculta_mlflow_sync_get_client (self),
+                                                             path, &error);
+  const char *summary = champion_tag (champion, "validation_summary");
+  gsize size;
+  const char *data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
+
+  if (data != NULL && g_utf8_validate (data, (gssize) size, NULL) && is_json_object (data, (gssize) size))
+    return g_strndup (data, size);
+  if (bytes == NULL)
+    g_debug ("no validation report artifact for the champion: %s", error->message);
+  return is_json_object (summary, -1) ? g_strdup (summary) : NULL;
+}
+
+static GDateTime *
+tag_time (JsonNode *champion)
+{
+  const char *text = champion_tag (champion, "approved_at");
+
+  return text != NULL && *text != '\0' ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+}
+
+/* Downloads, verifies and installs the champion @number. */
+static gboolean
+install (AuscultaMlflowSync *self,
+         AuscultaArchive    *archive,
+         JsonNode           *champion,
+         const char         *number,
+         char              **summary,
+         gboolean           *changed,
+         GError            **error)
+{
+  const char *sha256 = champion_tag (champion, MLFLOW_TAG_SHA256);
+  g_autofree char *root = artifact_root (champion, error);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *origin = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(GDateTime) approved_at = tag_time (champion);
+  AuscultaPulledModel pulled = { 0 };
+
+  if (root == NULL || (bytes = download_verified (self, root, sha256, error)) == NULL
+      || (version = run_version (self, champion, number, error)) == NULL)
     return FALSE;
-  ausculta_outbox_state_set (archive, AUSCULTA_OUTBOX_TARGET_MLFLOW, "champion.version", version, NULL);
-  ausculta_outbox_state_set (archive, AUSCULTA_OUTBOX_TARGET_MLFLOW, "champion.sha256", sha256, NULL);
-  ausculta_outbox_state_set (archive, AUSCULTA_OUTBOX_TARGET_MLFLOW, "champion.path", path, NULL);
+  report = fetch_report (self, champion, root);
+  origin = g_strdup_printf ("MLflow %s v%s", mlflow_sync_get_model_name (self), number);
+  pulled = (AuscultaPulledModel) {
+    .model_id = champion_tag (champion, MLFLOW_TAG_MODEL_ID), .version = version,
+    .file = bytes, .sha256 = sha256, .validation_report = report,
+    .approved_by = champion_tag (champion, "approved_by"), .approved_at = approved_at,
+    .origin = origin,
+  };
+  id = ausculta_archive_install_champion (archive, &pulled, changed, error);
+  if (id == NULL)
+    return FALSE;
+  *summary = g_strdup_printf ("champion v%s installed: production model %s (SHA-256 %.12s…)",
+                              number, version, sha256);
   return TRUE;
 }
 
-/**
- * ausculta_mlflow_sync_pull_champion:
- * @folder: where verified model files are kept
- * @version: (out) (optional): the champion's version
- *
- * Looks at the alias `champion`; when it names a version this station has
- * not pulled yet, downloads its model file, checks the SHA-256 against the
- * version's ausculta_sha256 tag, the safetensors layout and that the ML
- * module loads it as a model (ausculta_model_load_bytes), saves it as
- * @folder/champion-<version>.safetensors, and records it in the audit log
- * and the outbox state (champion.version/.sha256/.path).
- *
- * Returns: (transfer full) (nullable): the new file's path; NULL without
- *   error when there is nothing new.
- */
-char *
-ausculta_mlflow_sync_pull_champion (AuscultaMlflowSync *self,
-                                    AuscultaArchive    *archive,
-                                    const char         *folder,
-                                    char              **version,
-                                    GError            **error)
+/* What is already the production model needs no download. */
+static gboolean
+is_production (AuscultaArchive *archive,
+               const char      *sha256,
+               char           **version)
 {
-  g_autoptr(JsonNode) champion = get_champion (self, error);
-  g_autofree char *seen = ausculta_outbox_state_get (archive, AUSCULTA_OUTBOX_TARGET_MLFLOW,
-                                                     "champion.version", NULL);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *path = NULL;
-  const char *number, *sha256;
+  g_autoptr(AuscultaModelInfo) info = ausculta_archive_get_production_model (archive, NULL);
 
+  if (info == NULL || g_ascii_strcasecmp (info->sha256, sha256) != 0)
+    return FALSE;
+  *version = g_strdup (info->version);
+  return TRUE;
+}
+
+static gboolean
+pull (AuscultaMlflowSync *self,
+      AuscultaArchive    *archive,
+      char              **number,
+      char              **summary,
+      gboolean           *changed,
+      GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) champion = get_champion (self, &local_error);
+  g_autofree char *version = NULL;
+  const char *sha256;
+
+  if (champion == NULL && local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (champion == NULL)
-    return NULL;
-  number = mlflow_get_string (champion, "model_version.version");
-  sha256 = mlflow_find_tag (mlflow_get_object (champion, "model_version"), "tags", MLFLOW_TAG_SHA256);
-  if (version != NULL)
-    *version = g_strdup (number);
-  if (number == NULL || g_strcmp0 (seen, number) == 0)
-    return NULL;
-  if (strspn (number, "0123456789") != strlen (number))
+    {
+      *summary = g_strdup_printf ("no champion set for %s in MLflow", mlflow_sync_get_model_name (self));
+      return TRUE;
+    }
+  *number = g_strdup (mlflow_get_string (champion, "model_version.version"));
+  sha256 = champion_tag (champion, MLFLOW_TAG_SHA256);
+  if (*number == NULL || **number == '\0' || strspn (*number, "0123456789") != strlen (*number))
     {
       g_set_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_INTEGRITY,
-                   "champion version “%s” is not a version number", number);
-      return NULL;
+                   "champion version “%s” is not a version number", *number ? *number : "");
+      g_clear_pointer (number, g_free);
+      return FALSE;
     }
   if (sha256 == NULL)
     {
       g_set_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_INTEGRITY,
-                   "champion version %s has no %s tag: its file cannot be verified",
-                   number, MLFLOW_TAG_SHA256);
-      return NULL;
+                   "no %s tag: its file cannot be verified", MLFLOW_TAG_SHA256);
+      return FALSE;
     }
-  bytes = download_verified (self, champion, sha256, error);
-  if (bytes == NULL)
-    return NULL;
-  path = g_strdup_printf ("%s/champion-%s.safetensors", folder, number);
-  if (!keep_model (archive, path, bytes, number, sha256, error))
-    return NULL;
-  return g_steal_pointer (&path);
+  if (is_production (archive, sha256, &version))
+    {
+      *summary = g_strdup_printf ("champion v%s installed: production model %s (SHA-256 %.12s…)",
+                                  *number, version, sha256);
+      return TRUE;
+    }
+  return install (self, archive, champion, *number, summary, changed, error);
+}
+
+/**
+ * ausculta_mlflow_sync_pull_champion:
+ * @installed: (out) (optional): whether this call changed the archive
+ *
+ * Looks at the alias `champion`; unless its file already is the archive's
+ * production model, downloads it, checks the SHA-256 against the version's
+ * ausculta_sha256 tag, the safetensors layout and that the ML module loads
+ * it (ausculta_model_load_bytes), then installs it as the production model
+ * (ausculta_archive_install_champion: approval from the version tags, one
+ * audit entry "model.pull"). The inspection reloads the production model
+ * at the start of each cycle, so the next motor is scored with it.
+ *
+ * What happened, in words ("champion v3 installed: ...", "champion v4 not
+ * installed: hash mismatch ...", "champion not checked: ... no model
+ * registry (HTTP 404) ..."), is kept in the archive as the mlflow target's
+ * AuscultaSyncStatus.champion.
+ *
+ * Returns: FALSE when the champion could not be checked or installed.
+ */
+gboolean
+ausculta_mlflow_sync_pull_champion (AuscultaMlflowSync *self,
+                                    AuscultaArchive    *archive,
+                                    gboolean           *installed,
+                                    GError            **error)
+{
+  g_autofree char *number = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) state_error = NULL;
+  gboolean changed = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (AUSCULTA_IS_MLFLOW_SYNC (self) && AUSCULTA_IS_ARCHIVE (archive), FALSE);
+
+  ok = pull (self, archive, &number, &summary, &changed, &local_error);
+  if (!ok)
+    {
+      g_free (summary);
+      summary = number ? g_strdup_printf ("champion v%s not installed: %s", number, local_error->message)
+                       : g_strdup_printf ("champion not checked: %s", local_error->message);
+    }
+  if (!ausculta_outbox_state_set (archive, AUSCULTA_OUTBOX_TARGET_MLFLOW, SYNC_STATE_KEY_CHAMPION,
+                                  summary, &state_error))
+    g_warning ("cannot keep the champion's status in the archive: %s", state_error->message);
+  if (installed != NULL)
+    *installed = changed;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
 }

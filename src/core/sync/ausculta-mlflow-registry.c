@@ -151,6 +151,7 @@ ensure_version (AuscultaMlflowSync      *self,
   return version;
 }
 
+/* An empty value is not sent: MLflow takes it for a missing one (400). */
 static gboolean
 set_version_tag (AuscultaMlflowSync *self,
                  const char         *version,
@@ -161,6 +162,8 @@ set_version_tag (AuscultaMlflowSync *self,
   g_autofree char *clipped = g_utf8_substring (value, 0, MIN (g_utf8_strlen (value, -1),
                                                               MAX_TAG_VALUE));
 
+  if (*clipped == '\0')
+    return TRUE;
   return mlflow_post (self, "model-versions/set-tag",
                       mlflow_object ("name", mlflow_string (mlflow_sync_get_model_name (self)),
                                      "version", mlflow_string (version),
@@ -370,4 +373,5 @@ mlflow_sync_iface_init (AuscultaSyncTargetInterface *iface)
   iface->get_description = get_description;
   iface->get_batch_size = get_batch_size;
   iface->deliver = deliver;
+  iface->poll = mlflow_sync_poll;
 }

@@ -21,6 +21,9 @@ struct _AuscultaMlflowSync {
   char                 *experiment;
   char                 *model_name;
   char                 *experiment_id;
+  GTimeSpan             pull_interval;
+  gint64                last_pull_us;   /* worker clock; 0: not pulled yet */
+  gboolean              pull_failed;    /* the last pull's outcome */
 };
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (AuscultaMlflowSync, ausculta_mlflow_sync, G_TYPE_OBJECT,
@@ -48,6 +51,51 @@ ausculta_mlflow_sync_class_init (AuscultaMlflowSyncClass *klass)
 static void
 ausculta_mlflow_sync_init (AuscultaMlflowSync *self)
 {
+  self->pull_interval = AUSCULTA_MLFLOW_DEFAULT_PULL_INTERVAL;
+}
+
+/**
+ * ausculta_mlflow_sync_set_pull_interval:
+ * @interval: how often the worker looks at the champion alias (> 0)
+ */
+void
+ausculta_mlflow_sync_set_pull_interval (AuscultaMlflowSync *self,
+                                        GTimeSpan           interval)
+{
+  g_return_if_fail (AUSCULTA_IS_MLFLOW_SYNC (self));
+  g_return_if_fail (interval > 0);
+  self->pull_interval = interval;
+}
+
+/* The worker's periodic hook: the first pass of the process pulls, then
+ * one pull per interval; the outcome goes to the status, not the outbox. */
+void
+mlflow_sync_poll (AuscultaSyncTarget *target,
+                  AuscultaArchive    *archive,
+                  gint64              now_us)
+{
+  AuscultaMlflowSync *self = AUSCULTA_MLFLOW_SYNC (target);
+  g_autoptr(GError) error = NULL;
+
+  if (self->last_pull_us != 0 && now_us - self->last_pull_us < self->pull_interval)
+    return;
+  self->last_pull_us = now_us;
+  self->pull_failed = !ausculta_mlflow_sync_pull_champion (self, archive, NULL, &error);
+  if (self->pull_failed)
+    g_info ("champion not pulled: %s", error->message);
+}
+
+/**
+ * ausculta_mlflow_sync_get_pull_failed:
+ *
+ * Returns: whether the worker's last pull of the champion failed (what
+ *   happened, in words, is in the status); FALSE before any pull.
+ */
+gboolean
+ausculta_mlflow_sync_get_pull_failed (AuscultaMlflowSync *self)
+{
+  g_return_val_if_fail (AUSCULTA_IS_MLFLOW_SYNC (self), FALSE);
+  return self->pull_failed;
 }
 
 const char *
@@ -530,8 +578,9 @@ mlflow_set_run_tags (AuscultaMlflowSync *self,
 {
   const char *run_id = mlflow_get_string (run, "run.info.run_id");
 
+  /* an empty value would be a missing one to MLflow (400): not sent */
   for (guint i = 0; pairs[i] != NULL && pairs[i + 1] != NULL; i += 2)
-    if (!set_run_tag (self, run_id, pairs[i], pairs[i + 1], error))
+    if (*pairs[i + 1] != '\0' && !set_run_tag (self, run_id, pairs[i], pairs[i + 1], error))
       return FALSE;
   return TRUE;
 }

@@ -15,7 +15,12 @@ G_BEGIN_DECLS
  *     alias `champion` moved to it and the one before kept as `previous`;
  *     a retired champion hands `champion` back to `previous`.
  * A registry answering 404 (DagsHub without registry) degrades to run tags
- * (ausculta_candidate, ausculta_champion...) and the status says so. */
+ * (ausculta_candidate, ausculta_champion...) and the status says so.
+ * Pull: after a pass that left nothing due, and then every pull interval
+ * (10 min by default), the champion is pulled and installed as the
+ * archive's production model (ausculta_mlflow_sync_pull_champion). */
+#define AUSCULTA_MLFLOW_DEFAULT_PULL_INTERVAL (10 * G_TIME_SPAN_MINUTE)
+
 #define AUSCULTA_TYPE_MLFLOW_SYNC (ausculta_mlflow_sync_get_type ())
 G_DECLARE_FINAL_TYPE (AuscultaMlflowSync, ausculta_mlflow_sync, AUSCULTA, MLFLOW_SYNC, GObject)
 
@@ -25,10 +30,12 @@ AuscultaMlflowSync *ausculta_mlflow_sync_new           (const char          *tra
                                                         const char          *experiment,
                                                         const char          *model_name);
 AuscultaMlflowClient *ausculta_mlflow_sync_get_client  (AuscultaMlflowSync  *self);
-char               *ausculta_mlflow_sync_pull_champion (AuscultaMlflowSync  *self,
+void                ausculta_mlflow_sync_set_pull_interval (AuscultaMlflowSync *self,
+                                                            GTimeSpan           interval);
+gboolean            ausculta_mlflow_sync_get_pull_failed (AuscultaMlflowSync *self);
+gboolean            ausculta_mlflow_sync_pull_champion (AuscultaMlflowSync  *self,
                                                         AuscultaArchive     *archive,
-                                                        const char          *folder,
-                                                        char               **version,
+                                                        gboolean            *installed,
                                                         GError             **error);
 gboolean            ausculta_model_bytes_check_format  (GBytes              *bytes,
                                                         GError             **error);

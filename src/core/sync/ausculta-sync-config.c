@@ -74,6 +74,30 @@ check_mongo_uri (const char *path,
   return TRUE;
 }
 
+/* [mlflow] pull-minutes: a whole number of minutes, 1 to a week. */
+static gboolean
+get_pull_minutes (GKeyFile   *file,
+                  const char *path,
+                  guint      *minutes,
+                  GError    **error)
+{
+  g_autofree char *text = get_or (file, "mlflow", "pull-minutes", NULL);
+  guint64 value = 0;
+
+  *minutes = 10;
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, 1, 7 * 24 * 60, &value, NULL))
+    {
+      g_set_error (error, AUSCULTA_SYNC_ERROR, AUSCULTA_SYNC_ERROR_CONFIG,
+                   "%s: [mlflow] pull-minutes is “%s”; expected a whole number of minutes "
+                   "from 1 to 10080", path, text);
+      return FALSE;
+    }
+  *minutes = (guint) value;
+  return TRUE;
+}
+
 /**
  * ausculta_sync_config_load:
  * @path: (nullable): the file; the default path when NULL
@@ -105,6 +129,8 @@ ausculta_sync_config_load (const char *path,
   config->mlflow_username = get_or (file, "mlflow", "username", NULL);
   config->mlflow_experiment = get_or (file, "mlflow", "experiment", "ausculta");
   config->mlflow_model = get_or (file, "mlflow", "model-name", "ausculta-detector");
+  if (!get_pull_minutes (file, path, &config->mlflow_pull_minutes, error))
+    return NULL;
   if (config->mongo_uri != NULL && !check_mongo_uri (path, config->mongo_uri, error))
     return NULL;
   return g_steal_pointer (&config);
@@ -172,16 +198,19 @@ ausculta_sync_config_create_targets (const AuscultaSyncConfig *config,
       g_autoptr(GError) local_error = NULL;
       g_autofree char *token = ausculta_credentials_lookup (AUSCULTA_OUTBOX_TARGET_MLFLOW,
                                                             account, &local_error);
+      AuscultaMlflowSync *mlflow;
 
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
-
-      g_ptr_array_add (targets, ausculta_mlflow_sync_new (config->mlflow_uri, config->mlflow_username,
-                                                          token, config->mlflow_experiment,
-                                                          config->mlflow_model));
+      mlflow = ausculta_mlflow_sync_new (config->mlflow_uri, config->mlflow_username, token,
+                                         config->mlflow_experiment, config->mlflow_model);
+      if (config->mlflow_pull_minutes > 0)
+        ausculta_mlflow_sync_set_pull_interval (mlflow, config->mlflow_pull_minutes
+                                                        * G_TIME_SPAN_MINUTE);
+      g_ptr_array_add (targets, mlflow);
     }
   return g_steal_pointer (&targets);
 }

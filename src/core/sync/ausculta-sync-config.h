@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  *   username=OWNER
  *   experiment=ausculta
  *   model-name=ausculta-detector
+ *   pull-minutes=10          (how often the champion alias is looked at)
  *
  * The MongoDB password and the MLflow token live in the credential store
  * (ausculta-credentials.h) under ("mongodb", user@hosts) and ("mlflow",
@@ -31,6 +32,7 @@ typedef struct {
   char *mlflow_username;
   char *mlflow_experiment;
   char *mlflow_model;
+  guint mlflow_pull_minutes;   /* 0: the default, 10 */
 } AuscultaSyncConfig;
 
 char               *ausculta_sync_config_default_path  (void);

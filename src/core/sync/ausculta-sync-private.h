@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 #define SYNC_STATE_KEY_FAILURES     "worker.failures"
 #define SYNC_STATE_KEY_NEXT_ATTEMPT "worker.next-attempt-us"
 #define SYNC_STATE_KEY_NOTE         "worker.note"
+#define SYNC_STATE_KEY_CHAMPION     "champion.status"
 
 AuscultaSyncState ausculta_sync_state_from_string         (const char         *text);
 gboolean          ausculta_sync_status_update_from_outbox (AuscultaSyncStatus *status,

@@ -54,6 +54,7 @@ ausculta_sync_status_copy (const AuscultaSyncStatus *status)
   copy->last_error_at = ref_or_null (status->last_error_at);
   copy->next_attempt = ref_or_null (status->next_attempt);
   copy->note = g_strdup (status->note);
+  copy->champion = g_strdup (status->champion);
   return copy;
 }
 
@@ -70,6 +71,7 @@ ausculta_sync_status_free (AuscultaSyncStatus *status)
   g_clear_pointer (&status->last_error_at, g_date_time_unref);
   g_clear_pointer (&status->next_attempt, g_date_time_unref);
   g_free (status->note);
+  g_free (status->champion);
   g_free (status);
 }
 
@@ -94,6 +96,9 @@ ausculta_sync_status_update_from_outbox (AuscultaSyncStatus *status,
   status->last_error_at = ref_or_null (stats->last_error_at);
   g_free (status->note);
   status->note = ausculta_outbox_state_get (archive, status->target, SYNC_STATE_KEY_NOTE, NULL);
+  g_free (status->champion);
+  status->champion = ausculta_outbox_state_get (archive, status->target, SYNC_STATE_KEY_CHAMPION,
+                                                NULL);
   return TRUE;
 }
 
@@ -172,6 +177,8 @@ ausculta_sync_status_to_text (const AuscultaSyncStatus *status)
     }
   if (status->note != NULL)
     g_string_append_printf (text, "  note: %s\n", status->note);
+  if (status->champion != NULL)
+    g_string_append_printf (text, "  pull: %s\n", status->champion);
   if (status->next_attempt != NULL)
     {
       g_autofree char *when = g_date_time_format (status->next_attempt, "%F %T UTC");

@@ -55,3 +55,17 @@ ausculta_sync_target_deliver (AuscultaSyncTarget *self,
   g_return_val_if_fail (items != NULL && item_errors != NULL, FALSE);
   return AUSCULTA_SYNC_TARGET_GET_IFACE (self)->deliver (self, archive, items, item_errors, error);
 }
+
+/* Targets without work of their own do nothing here. */
+void
+ausculta_sync_target_poll (AuscultaSyncTarget *self,
+                           AuscultaArchive    *archive,
+                           gint64              now_us)
+{
+  AuscultaSyncTargetInterface *iface;
+
+  g_return_if_fail (AUSCULTA_IS_SYNC_TARGET (self));
+  iface = AUSCULTA_SYNC_TARGET_GET_IFACE (self);
+  if (iface->poll != NULL)
+    iface->poll (self, archive, now_us);
+}

@@ -22,6 +22,12 @@ struct _AuscultaSyncTargetInterface {
                                    GPtrArray          *items,
                                    GPtrArray          *item_errors,
                                    GError            **error);
+  /* optional: work of its own besides the outbox (MLflow: pulling the
+   * champion), after a pass that left nothing due; @now_us is the
+   * worker's clock, the target decides whether it is time */
+  void         (*poll)            (AuscultaSyncTarget *self,
+                                   AuscultaArchive    *archive,
+                                   gint64              now_us);
 };
 
 const char *ausculta_sync_target_get_name        (AuscultaSyncTarget *self);
@@ -32,5 +38,8 @@ gboolean    ausculta_sync_target_deliver         (AuscultaSyncTarget *self,
                                                   GPtrArray          *items,
                                                   GPtrArray          *item_errors,
                                                   GError            **error);
+void        ausculta_sync_target_poll            (AuscultaSyncTarget *self,
+                                                  AuscultaArchive    *archive,
+                                                  gint64              now_us);
 
 G_END_DECLS

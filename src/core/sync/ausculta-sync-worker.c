@@ -322,7 +322,9 @@ run_pass (AuscultaSyncWorker *self,
  *
  * One pass, on the calling thread: drains every due row in order, unless
  * the backoff of an earlier failure is still running (then it does nothing
- * and returns TRUE). `ausculta-cli sync --once` and the tests call this.
+ * and returns TRUE); then, when nothing due is left, the target's own
+ * periodic work (ausculta_sync_target_poll: MLflow pulls its champion).
+ * `ausculta-cli sync --once` and the tests call this.
  *
  * Returns: FALSE when an attempt failed; the rows stay queued.
  */
@@ -347,7 +349,13 @@ ausculta_sync_worker_run_once (AuscultaSyncWorker *self,
       self->next_attempt_us = 0;
     }
   if (self->next_attempt_us <= self->clock (self->clock_data))
-    ok = run_pass (self, horizon, &delivered, &local_error);
+    {
+      ok = run_pass (self, horizon, &delivered, &local_error);
+      /* the outbox first: a local approval reaches MLflow before the
+       * champion is looked at */
+      if (ok && !g_atomic_int_get (&self->stopping))
+        ausculta_sync_target_poll (self->target, self->archive, self->clock (self->clock_data));
+    }
   if (local_error != NULL && local_error->domain != AUSCULTA_SYNC_ERROR)
     {
       self->state = AUSCULTA_SYNC_STATE_ERROR;

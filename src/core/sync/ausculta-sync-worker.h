@@ -26,6 +26,8 @@ typedef struct {
   GDateTime         *next_attempt;    /* NULL when not waiting */
   guint              failures;        /* consecutive failed attempts */
   char              *note;            /* a lasting remark, e.g. "no model registry" */
+  char              *champion;        /* MLflow: the last champion pull in words,
+                                       * "champion v3 installed: ..." or why not */
 } AuscultaSyncStatus;
 
 /* Current time as UTC microseconds since the epoch: tests replace it. */
