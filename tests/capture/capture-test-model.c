@@ -10,8 +10,19 @@ capture_test_train_model (AuscultaMeasurement **good,
                           const char           *profile_name,
                           const char           *profile_hash)
 {
+  return capture_test_train_model_version (good, n_good, profile_name, profile_hash, NULL);
+}
+
+AuscultaModel *
+capture_test_train_model_version (AuscultaMeasurement **good,
+                                  guint                 n_good,
+                                  const char           *profile_name,
+                                  const char           *profile_hash,
+                                  const char           *version)
+{
   AuscultaDataset *data = ausculta_dataset_new ((const char * const *) good[0]->feature_names);
-  const char *settings[] = { "detector=lof", NULL };
+  g_autofree char *version_setting = version ? g_strconcat ("version=", version, NULL) : NULL;
+  const char *settings[] = { "detector=lof", version_setting, NULL };
   g_autoptr(GError) error = NULL;
   AuscultaModel *model;
 

@@ -10,3 +10,9 @@ AuscultaModel *capture_test_train_model (AuscultaMeasurement **good,
                                          guint                 n_good,
                                          const char           *profile_name,
                                          const char           *profile_hash);
+/* The same, with the version the model carries into the measurements. */
+AuscultaModel *capture_test_train_model_version (AuscultaMeasurement **good,
+                                                 guint                 n_good,
+                                                 const char           *profile_name,
+                                                 const char           *profile_hash,
+                                                 const char           *version);

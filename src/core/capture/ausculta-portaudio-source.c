@@ -267,6 +267,7 @@ check_format (AuscultaPortaudioSource    *self,
   const PaDeviceInfo *pa = Pa_GetDeviceInfo (index);
   g_autoptr(AuscultaDeviceInfo) info = NULL;
   g_autofree char *rates = NULL;
+  PaError status;
 
   if (params->channelCount > pa->maxInputChannels)
     {
@@ -276,8 +277,16 @@ check_format (AuscultaPortaudioSource    *self,
                    pa->maxInputChannels == 1 ? "" : "s", pa->maxInputChannels - 1);
       return FALSE;
     }
-  if (Pa_IsFormatSupported (params, NULL, config->sample_rate) == paFormatIsSupported)
+  status = Pa_IsFormatSupported (params, NULL, config->sample_rate);
+  if (status == paFormatIsSupported)
     return TRUE;
+  /* Asking opens the device: held by another program, it is busy, and
+   * its rates cannot be told. */
+  if (status == paDeviceUnavailable || status == paUnanticipatedHostError)
+    {
+      set_pa_error (self, status, "be opened", error);
+      return FALSE;
+    }
   info = device_info_new (index);
   rates = ausculta_device_info_describe_rates (info);
   g_set_error (error, AUSCULTA_SOURCE_ERROR, AUSCULTA_SOURCE_ERROR_UNSUPPORTED,

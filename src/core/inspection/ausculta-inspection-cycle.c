@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ausculta-file-source.h"
-#include "ausculta-inspection-private.h"
+#include "ausculta-inspection-pipeline.h"
 
 #define BLOCK_FRAMES 1024
 #define STANDARD_GRAVITY 9.80665
@@ -119,7 +119,8 @@ state_of_run (const char *run)
 static gboolean
 capture_run (AuscultaInspection            *self,
              AuscultaInspectionSetup       *setup,
-             const AuscultaProfileRun      *run,
+             AuscultaPipeline              *pipeline,
+             guint                          run_index,
              double                         rate,
              const Conversion              *conversions,
              AuscultaMeasurement           *measurement,
@@ -127,6 +128,7 @@ capture_run (AuscultaInspection            *self,
              GError                       **error)
 {
   AuscultaProfile *profile = setup->profile;
+  const AuscultaProfileRun *run = ausculta_profile_get_run (profile, run_index);
   guint n_channels = ausculta_profile_get_n_channels (profile);
   gsize total = (gsize) llround (run->duration * rate);
   g_autofree float *block = g_new (float, (gsize) BLOCK_FRAMES * n_channels);
@@ -171,6 +173,7 @@ capture_run (AuscultaInspection            *self,
   for (guint c = 0; c < n_channels; c++)
     run_signals[c]->overruns = overruns;
   measurement->overruns += overruns;
+  ausculta_pipeline_run_ended (pipeline, run_index, run_signals, n_channels);
   {
     g_autofree char *step = g_strdup_printf ("capture_%s", run->name);
 
@@ -182,6 +185,7 @@ capture_run (AuscultaInspection            *self,
 static gboolean
 capture (AuscultaInspection      *self,
          AuscultaInspectionSetup *setup,
+         AuscultaPipeline        *pipeline,
          AuscultaMeasurement     *measurement,
          gboolean                *started,
          GCancellable            *cancellable,
@@ -199,23 +203,23 @@ capture (AuscultaInspection      *self,
     }
   *started = ok = TRUE;
   for (guint r = 0; ok && r < ausculta_profile_get_n_runs (setup->profile); r++)
-    ok = capture_run (self, setup, ausculta_profile_get_run (setup->profile, r), rate,
-                      conversions, measurement, cancellable, error);
+    ok = capture_run (self, setup, pipeline, r, rate, conversions, measurement, cancellable, error);
   ausculta_source_close (setup->source);
   return ok;
 }
 
 /* Health, features, model: the verdict and what explains it. */
 static char *
-judge (AuscultaInspectionSetup *setup,
-       AuscultaMeasurement     *measurement)
+judge (AuscultaPipeline    *pipeline,
+       AuscultaMeasurement *measurement)
 {
+  AuscultaModel *model;
   g_autoptr(GError) error = NULL;
   gint64 started;
 
   if (measurement->overruns > 0)
     measurement->health |= AUSCULTA_HEALTH_OVERRUN;
-  if (!ausculta_feature_extractor_extract (setup->extractor, measurement, &error))
+  if (!ausculta_pipeline_finish (pipeline, measurement, &error))
     {
       measurement->verdict = AUSCULTA_VERDICT_REPEAT;
       return g_strdup_printf ("features could not be computed: %s — measure again", error->message);
@@ -229,13 +233,13 @@ judge (AuscultaInspectionSetup *setup,
       measurement->verdict = AUSCULTA_VERDICT_REPEAT;
       return g_strdup_printf ("sensor health: %s — measure again", flags);
     }
-  if (setup->model == NULL)
+  if ((model = ausculta_pipeline_get_model (pipeline)) == NULL)
     {
       measurement->verdict = AUSCULTA_VERDICT_NONE;
       return g_strdup ("no model loaded: features computed, no verdict");
     }
   started = g_get_monotonic_time ();
-  if (!ausculta_model_score_measurement (setup->model, measurement, &error))
+  if (!ausculta_model_score_measurement (model, measurement, &error))
     {
       measurement->verdict = AUSCULTA_VERDICT_NONE;
       return g_strdup_printf ("the model cannot score this measurement: %s", error->message);
@@ -264,6 +268,28 @@ new_measurement (AuscultaInspectionSetup *setup)
   measurement->score = NAN;
   measurement->threshold = NAN;
   return measurement;
+}
+
+/* The observers learn which model the verdicts now come from; the status
+ * says when the archive's production model could not be loaded. */
+static void
+follow_production (AuscultaInspection  *self,
+                   AuscultaPipeline    *pipeline,
+                   char               **status)
+{
+  const char *problem = ausculta_pipeline_model_problem (pipeline);
+  AuscultaModel *model = ausculta_pipeline_get_model (pipeline);
+
+  if (ausculta_pipeline_model_changed (pipeline))
+    ausculta_inspection_publish_production (self, model);
+  if (problem != NULL && status != NULL)
+    {
+      char *longer = g_strdup_printf ("%s; %s — still using %s", *status, problem,
+                                      model ? ausculta_model_get_version (model) : "no model");
+
+      g_free (*status);
+      *status = longer;
+    }
 }
 
 /* The capture failed: the measurement is kept, invalid, for the observers;
@@ -297,6 +323,7 @@ ausculta_inspection_cycle (AuscultaInspection      *self,
                            GError                 **error)
 {
   g_autoptr(AuscultaMeasurement) measurement = NULL;
+  g_autoptr(AuscultaPipeline) pipeline = NULL;
   g_autofree char *status = NULL;
   gint64 started = g_get_monotonic_time ();
   gint64 captured;
@@ -312,9 +339,13 @@ ausculta_inspection_cycle (AuscultaInspection      *self,
       goto out;
     }
   measurement = new_measurement (setup);
+  pipeline = ausculta_pipeline_new (setup);
   ausculta_inspection_publish (self, -1, NULL, "capturing", NULL);
-  if (!capture (self, setup, measurement, &capturing, cancellable, error))
+  if (!capture (self, setup, pipeline, measurement, &capturing, cancellable, error))
     {
+      /* The jobs of the runs captured so far use the measurement. */
+      ausculta_pipeline_wait (pipeline);
+      follow_production (self, pipeline, NULL);
       invalidate (self, measurement, capturing, error);
       g_clear_pointer (&measurement, ausculta_measurement_unref);
       goto out;
@@ -322,7 +353,8 @@ ausculta_inspection_cycle (AuscultaInspection      *self,
   captured = g_get_monotonic_time ();
   ausculta_measurement_set_timing (measurement, "capture", (captured - started) / 1000.0);
   ausculta_inspection_publish (self, AUSCULTA_INSPECTION_PROCESSING, NULL, "processing", NULL);
-  status = judge (setup, measurement);
+  status = judge (pipeline, measurement);
+  follow_production (self, pipeline, &status);
   measurement->finished_at = g_date_time_new_now_utc ();
   if (setup->archive != NULL)
     {
@@ -342,6 +374,7 @@ ausculta_inspection_cycle (AuscultaInspection      *self,
     }
   ausculta_inspection_publish (self, AUSCULTA_INSPECTION_DONE, NULL, status, measurement);
 out:
+  g_clear_pointer (&pipeline, ausculta_pipeline_free);
   ausculta_inspection_setup_clear (setup);
   ausculta_inspection_cycle_ended (self);
   return g_steal_pointer (&measurement);

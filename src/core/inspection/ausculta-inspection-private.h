@@ -2,6 +2,8 @@
 #pragma once
 
 #include "ausculta-inspection.h"
+#include "ausculta-model-follower.h"
+#include "ausculta-run-features.h"
 
 G_BEGIN_DECLS
 
@@ -24,12 +26,19 @@ void                 ausculta_inspection_publish_block  (AuscultaInspection     
                                                          gsize                     offset,
                                                          gsize                     n_frames);
 
+/* The archive's production model changed (NULL: there is none any more):
+ * the "model" property follows it. */
+void                 ausculta_inspection_publish_production (AuscultaInspection  *self,
+                                                             AuscultaModel       *production);
+
 /* The cycle's view of the configuration, taken once at its start. */
 typedef struct {
   AuscultaProfile          *profile;
   AuscultaSource           *source;
   AuscultaFeatureExtractor *extractor;   /* borrowed from the inspection */
-  AuscultaModel            *model;
+  AuscultaRunFeatures      *run_features; /* borrowed; NULL: extract at the end */
+  AuscultaModelFollower    *follower;     /* borrowed */
+  AuscultaModel            *model;        /* the one given, if any */
   AuscultaArchive          *archive;
   char                     *serial;
   char                     *operator_name;

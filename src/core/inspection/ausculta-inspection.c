@@ -21,6 +21,9 @@ struct _AuscultaInspection
   AuscultaProfile          *profile;
   AuscultaSource           *source;
   AuscultaFeatureExtractor *extractor;
+  AuscultaRunFeatures      *run_features;   /* the extractor's profile, run by run */
+  gboolean                  run_features_tried;
+  AuscultaModelFollower    *follower;       /* used by the running cycle only */
   AuscultaModel            *model;
   AuscultaArchive          *archive;
   char                     *serial;
@@ -34,6 +37,7 @@ struct _AuscultaInspection
   double                    progress;
   char                     *status;
   AuscultaMeasurement      *measurement;
+  AuscultaModel            *production;   /* the archive's, when it has one */
 
   /* The latest live block, written by the cycle, read by anyone; its
    * offset in the run and capture time go with it under live_lock. */
@@ -121,6 +125,8 @@ typedef struct {
   char                *run;
   char                *status;
   AuscultaMeasurement *measurement;
+  gboolean             production_changed;
+  AuscultaModel       *production;
 } Update;
 
 static void
@@ -132,6 +138,7 @@ update_free (gpointer data)
   g_free (update->run);
   g_free (update->status);
   g_clear_pointer (&update->measurement, ausculta_measurement_unref);
+  g_clear_object (&update->production);
   g_free (update);
 }
 
@@ -172,8 +179,23 @@ apply_update (gpointer data)
       self->measurement = g_steal_pointer (&update->measurement);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEASUREMENT]);
     }
+  if (update->production_changed && g_set_object (&self->production, update->production))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
   g_object_thaw_notify (G_OBJECT (self));
   return G_SOURCE_REMOVE;
+}
+
+static void
+apply_or_queue (AuscultaInspection *self,
+                Update             *update)
+{
+  if (g_thread_self () == self->owner)
+    {
+      apply_update (update);
+      update_free (update);
+    }
+  else
+    queue_on_owner (self, G_PRIORITY_DEFAULT, apply_update, update, update_free);
 }
 
 void
@@ -190,13 +212,20 @@ ausculta_inspection_publish (AuscultaInspection  *self,
   update->run = g_strdup (run);
   update->status = g_strdup (status);
   update->measurement = measurement ? ausculta_measurement_ref (measurement) : NULL;
-  if (g_thread_self () == self->owner)
-    {
-      apply_update (update);
-      update_free (update);
-    }
-  else
-    queue_on_owner (self, G_PRIORITY_DEFAULT, apply_update, update, update_free);
+  apply_or_queue (self, update);
+}
+
+void
+ausculta_inspection_publish_production (AuscultaInspection *self,
+                                        AuscultaModel      *production)
+{
+  Update *update = g_new0 (Update, 1);
+
+  update->self = g_object_ref (self);
+  update->state = -1;
+  update->production_changed = TRUE;
+  update->production = production ? g_object_ref (production) : NULL;
+  apply_or_queue (self, update);
 }
 
 static gboolean
@@ -335,6 +364,8 @@ ausculta_inspection_set_extractor (AuscultaInspection       *self,
   g_return_if_fail (!atomic_load (&self->running));
 
   g_clear_pointer (&self->extractor, ausculta_feature_extractor_free);
+  g_clear_pointer (&self->run_features, ausculta_run_features_free);
+  self->run_features_tried = FALSE;
   self->extractor = extractor;
 }
 
@@ -346,11 +377,13 @@ ausculta_inspection_set_model (AuscultaInspection *self,
   SET_OBJECT (model, model, PROP_MODEL);
 }
 
+/* The archive's production model once a cycle loaded it, else the one
+ * given: the model the next verdict comes from (as far as is known). */
 AuscultaModel *
 ausculta_inspection_get_model (AuscultaInspection *self)
 {
   g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
-  return self->model;
+  return self->production != NULL ? self->production : self->model;
 }
 
 void
@@ -482,11 +515,23 @@ ausculta_inspection_take_setup (AuscultaInspection      *self,
     }
   if (self->extractor == NULL)
     self->extractor = ausculta_feature_extractor_new (self->profile, error);
+  if (self->extractor != NULL && !self->run_features_tried)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      self->run_features_tried = TRUE;
+      self->run_features = ausculta_run_features_new (ausculta_feature_extractor_get_profile (self->extractor),
+                                                      &local_error);
+      if (self->run_features == NULL)
+        g_message ("features will be computed once all runs are captured: %s", local_error->message);
+    }
   g_mutex_lock (&self->lock);
   *setup = (AuscultaInspectionSetup) {
     .profile = ausculta_profile_ref (self->profile),
     .source = self->source ? g_object_ref (self->source) : NULL,
     .extractor = self->extractor,
+    .run_features = self->run_features,
+    .follower = self->follower,
     .model = self->model ? g_object_ref (self->model) : NULL,
     .archive = self->archive ? g_object_ref (self->archive) : NULL,
     .serial = g_strdup (self->serial),
@@ -514,6 +559,8 @@ ausculta_inspection_setup_clear (AuscultaInspectionSetup *setup)
   g_clear_pointer (&setup->operator_name, g_free);
   g_clear_pointer (&setup->station, g_free);
   setup->extractor = NULL;
+  setup->run_features = NULL;
+  setup->follower = NULL;
 }
 
 void
@@ -531,6 +578,7 @@ ausculta_inspection_dispose (GObject *object)
 
   g_clear_object (&self->source);
   g_clear_object (&self->model);
+  g_clear_object (&self->production);
   g_clear_object (&self->archive);
   g_clear_pointer (&self->measurement, ausculta_measurement_unref);
   G_OBJECT_CLASS (ausculta_inspection_parent_class)->dispose (object);
@@ -542,6 +590,8 @@ ausculta_inspection_finalize (GObject *object)
   AuscultaInspection *self = AUSCULTA_INSPECTION (object);
 
   g_clear_pointer (&self->extractor, ausculta_feature_extractor_free);
+  g_clear_pointer (&self->run_features, ausculta_run_features_free);
+  ausculta_model_follower_free (self->follower);
   g_clear_pointer (&self->profile, ausculta_profile_unref);
   g_free (self->serial);
   g_free (self->operator_name);
@@ -587,7 +637,7 @@ ausculta_inspection_get_property (GObject    *object,
       g_value_set_object (value, self->source);
       break;
     case PROP_MODEL:
-      g_value_set_object (value, self->model);
+      g_value_set_object (value, ausculta_inspection_get_model (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -658,6 +708,7 @@ ausculta_inspection_init (AuscultaInspection *self)
   self->owner = g_thread_self ();
   g_mutex_init (&self->lock);
   self->live = ausculta_live_block_new ();
+  self->follower = ausculta_model_follower_new ();
   g_mutex_init (&self->live_lock);
   atomic_init (&self->running, FALSE);
 }

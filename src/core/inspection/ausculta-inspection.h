@@ -56,7 +56,13 @@ void                     ausculta_inspection_set_source       (AuscultaInspectio
 AuscultaSource          *ausculta_inspection_get_source       (AuscultaInspection  *self);
 AuscultaProfile         *ausculta_inspection_get_profile      (AuscultaInspection  *self);
 /* Optional collaborators: no extractor → one is made from the profile;
- * no model → verdict NONE with a status saying so; no archive → nothing kept. */
+ * no model → verdict NONE with a status saying so; no archive → nothing kept.
+ * With an archive, each cycle asks it for its production model and, when
+ * that changed, loads it and scores with it from that cycle on ("model"
+ * is notified): an approval or a champion pulled by sync needs nothing from
+ * the front end. The model set here scores while the archive has none; a
+ * production model that cannot be read leaves the previous one in use and
+ * the cycle's status says so. get_model returns the model in use. */
 void                     ausculta_inspection_set_extractor    (AuscultaInspection       *self,
                                                                AuscultaFeatureExtractor *extractor);
 void                     ausculta_inspection_set_model        (AuscultaInspection  *self,
