@@ -23,6 +23,7 @@ typedef struct {
   sqlite3_stmt *outbox;
   char        **last_names;     /* feature names of last_set */
   gint64        last_set;
+  GHashTable   *stations;       /* name -> 1 + keeps signals, known to exist */
 } Inserter;
 
 static void
@@ -37,6 +38,7 @@ inserter_clear (Inserter *ins)
   sqlite3_finalize (ins->signal);
   sqlite3_finalize (ins->outbox);
   g_strfreev (ins->last_names);
+  g_clear_pointer (&ins->stations, g_hash_table_unref);
 }
 
 static gboolean
@@ -46,6 +48,7 @@ inserter_init (Inserter        *ins,
                GError         **error)
 {
   *ins = (Inserter) { .db = db, .last_set = -1 };
+  ins->stations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return (ins->station_get = ausculta_archive_prepare (self, db,
             "SELECT store_signals FROM stations WHERE name = ?", error))
     && (ins->station_add = ausculta_archive_prepare (self, db,
@@ -92,23 +95,34 @@ station_keeps_signals (AuscultaArchive *self,
                        gboolean        *keep,
                        GError         **error)
 {
+  gpointer known;
   int rc;
 
   *keep = TRUE;
   if (station == NULL)
     return TRUE;
+  known = g_hash_table_lookup (ins->stations, station);
+  if (known != NULL)
+    {
+      *keep = GPOINTER_TO_INT (known) - 1;
+      return TRUE;
+    }
   sqlite3_bind_text (ins->station_get, 1, station, -1, SQLITE_STATIC);
   rc = sqlite3_step (ins->station_get);
   if (rc == SQLITE_ROW)
     *keep = sqlite3_column_int (ins->station_get, 0) != 0;
   sqlite3_reset (ins->station_get);
-  if (rc == SQLITE_ROW)
-    return TRUE;
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return ausculta_archive_fail (self, ins->db, rc, error, "reading the station");
-  sqlite3_bind_text (ins->station_add, 1, station, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (ins->station_add, 2, ausculta_archive_now_usec ());
-  return step_done (self, ins->station_add, error, "adding the station");
+  if (rc == SQLITE_DONE)
+    {
+      sqlite3_bind_text (ins->station_add, 1, station, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (ins->station_add, 2, ausculta_archive_now_usec ());
+      if (!step_done (self, ins->station_add, error, "adding the station"))
+        return FALSE;
+    }
+  g_hash_table_insert (ins->stations, g_strdup (station), GINT_TO_POINTER (1 + *keep));
+  return TRUE;
 }
 
 static char *

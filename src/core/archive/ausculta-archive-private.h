@@ -48,7 +48,7 @@ char         *ausculta_archive_column_text     (sqlite3_stmt     *stmt,
 
 /* Schema (ausculta-archive-schema.c): migrates @db up to @version in the
  * caller's transaction. Exposed so tests can build every older version. */
-#define AUSCULTA_ARCHIVE_SCHEMA_VERSION 3
+#define AUSCULTA_ARCHIVE_SCHEMA_VERSION 4
 gboolean      ausculta_archive_schema_migrate  (sqlite3          *db,
                                                 int               from_version,
                                                 int               to_version,

@@ -127,6 +127,42 @@ row_from_stmt (sqlite3_stmt *stmt)
   return row;
 }
 
+/* A serial prefix at least this long picks few enough motors to be the
+ * first thing searched; a shorter one (say "M0") is checked on the
+ * entries of another filter's index instead. */
+#define SELECTIVE_SERIAL_PREFIX 4
+
+/* The index a page with @filter reads (schema version 4), chosen here
+ * rather than by SQLite's planner: its statistics cannot see that a model
+ * serves only for a while, nor how few rows a serial prefix matches, and
+ * the wrong choice reads thousands of pages. The mixes of verdict,
+ * station and model each have an index with those columns before the
+ * time, so its first entries are the page. */
+static const char *
+page_index (const AuscultaArchiveFilter *filter)
+{
+  gboolean serial = filter->serial_prefix != NULL && *filter->serial_prefix != '\0';
+  gboolean verdict = filter->verdict >= 0;
+  gboolean station = filter->station != NULL;
+  gboolean model = filter->model_version != NULL;
+
+  if (filter->label == AUSCULTA_LABEL_FILTER_ANY_NG)
+    return "measurements_ng";
+  if (filter->label >= 0)
+    return "measurements_label";
+  if (serial && (g_utf8_strlen (filter->serial_prefix, -1) >= SELECTIVE_SERIAL_PREFIX
+                 || !(verdict || station || model || filter->from || filter->to)))
+    return "measurements_serial";
+  if (verdict && station)
+    return "measurements_verdict_station";
+  if (station && model)
+    return "measurements_station_model";
+  if (model && verdict)
+    return "measurements_model_verdict";
+  return verdict ? "measurements_verdict" : station ? "measurements_station"
+         : model ? "measurements_model" : "measurements_started";
+}
+
 /**
  * ausculta_archive_query_page:
  * @filter: (nullable): the filters, %NULL for all rows
@@ -142,20 +178,27 @@ ausculta_archive_query_page (AuscultaArchive             *self,
                              GError                     **error)
 {
   g_autofree char *where = ausculta_archive_filter_where (filter);
-  /* The page's rows are chosen first from the index alone, then only
-   * those are read: a filter matching thousands of rows reads 100. */
-  g_autofree char *sql = g_strdup_printf (
-    "SELECT p.id, p.serial, p.station, p.operator, p.started_at, p.model_version, p.verdict,"
-    " p.score, p.threshold, p.health, p.label, p.source_index FROM measurements p"
-    " WHERE p.seq IN (SELECT m.seq FROM measurements m %s"
-    " ORDER BY m.started_at DESC, m.seq DESC LIMIT %u OFFSET %u)"
-    " ORDER BY p.started_at DESC, p.seq DESC", where, limit, offset);
+  /* Every column here is in each index of the measurements (schema
+   * version 4): the page is read from the index alone, without looking up
+   * rows that are scattered over the table. */
+  g_autofree char *sql = NULL;
+  g_autofree char *indexed_by = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   sqlite3_stmt *stmt;
   sqlite3 *db;
   int rc;
 
   g_return_val_if_fail (AUSCULTA_IS_ARCHIVE (self), NULL);
+
+  /* An older archive opened read-only is not migrated: SQLite chooses. */
+  if (ausculta_archive_get_schema_version (self) >= 4)
+    indexed_by = g_strdup_printf ("INDEXED BY %s",
+                                  filter ? page_index (filter) : "measurements_started");
+  sql = g_strdup_printf (
+    "SELECT m.id, m.serial, m.station, m.operator, m.started_at, m.model_version, m.verdict,"
+    " m.score, m.threshold, m.health, m.label, m.source_index FROM measurements m %s %s"
+    " ORDER BY m.started_at DESC, m.seq DESC LIMIT %u OFFSET %u",
+    indexed_by ? indexed_by : "", where, limit, offset);
 
   db = ausculta_archive_db (self, error);
   if (db == NULL || (stmt = ausculta_archive_prepare (self, db, sql, error)) == NULL)

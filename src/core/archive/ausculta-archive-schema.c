@@ -157,7 +157,45 @@ static const char schema_v3[] =
   "CREATE INDEX measurements_label"
   "  ON measurements (label, started_at, verdict, station, model_version, serial);";
 
-static const char * const steps[] = { schema_v1, schema_v2, schema_v3 };
+/* Version 4: a page of the GUI is read from one index alone, cold from
+ * the disk in a few pages. Each index carries every column a page shows
+ * (no row is looked up: matching rows are scattered over the table, one
+ * page read each), and each mix of verdict, station and model has an
+ * index where all its columns come before the time, so the newest 100
+ * rows are the first 100 entries. Labels are rare: their indexes are
+ * partial and cost nothing when a measurement is archived. */
+#define PAGE_COLUMNS "id, serial, operator, score, threshold, health, source_index"
+static const char schema_v4[] =
+  "DROP INDEX measurements_started;"
+  "DROP INDEX measurements_serial;"
+  "DROP INDEX measurements_verdict;"
+  "DROP INDEX measurements_station;"
+  "DROP INDEX measurements_model;"
+  "DROP INDEX measurements_label;"
+  "CREATE INDEX measurements_started ON measurements"
+  "  (started_at, verdict, station, model_version, label, " PAGE_COLUMNS ");"
+  "CREATE INDEX measurements_serial ON measurements"
+  "  (serial, started_at, verdict, station, model_version, label, " PAGE_COLUMNS ");"
+  "CREATE INDEX measurements_verdict ON measurements"
+  "  (verdict, started_at, station, model_version, label, " PAGE_COLUMNS ");"
+  "CREATE INDEX measurements_station ON measurements"
+  "  (station, started_at, verdict, model_version, label, " PAGE_COLUMNS ");"
+  "CREATE INDEX measurements_model ON measurements"
+  "  (model_version, started_at, verdict, station, label, " PAGE_COLUMNS ");"
+  "CREATE INDEX measurements_verdict_station ON measurements"
+  "  (verdict, station, started_at, model_version, label, " PAGE_COLUMNS ");"
+  "CREATE INDEX measurements_station_model ON measurements"
+  "  (station, model_version, started_at, verdict, label, " PAGE_COLUMNS ");"
+  "CREATE INDEX measurements_model_verdict ON measurements"
+  "  (model_version, verdict, started_at, station, label, " PAGE_COLUMNS ");"
+  "CREATE INDEX measurements_label ON measurements"
+  "  (label, started_at, verdict, station, model_version, " PAGE_COLUMNS ")"
+  "  WHERE label IS NOT NULL;"
+  "CREATE INDEX measurements_ng ON measurements"
+  "  (started_at, label, verdict, station, model_version, " PAGE_COLUMNS ")"
+  "  WHERE label >= 1;";
+
+static const char * const steps[] = { schema_v1, schema_v2, schema_v3, schema_v4 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == AUSCULTA_ARCHIVE_SCHEMA_VERSION);
 
