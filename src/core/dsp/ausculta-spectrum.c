@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ausculta-dsp-error.h"
+#include "ausculta-simd.h"
 #include "ausculta-spectrum.h"
 
 #define MIN_FFT_SIZE 256
@@ -67,8 +68,9 @@ ausculta_spectrum_init (AuscultaSpectrum             *spectrum,
       spectrum->sum_w += spectrum->window[i];
       spectrum->sum_w2 += spectrum->window[i] * spectrum->window[i];
     }
-  spectrum->pending = g_new (double, n);
+  spectrum->pending = g_new (float, n);
   spectrum->sum = g_new0 (double, spectrum->n_bins);
+  spectrum->squares = g_new0 (double, 2 * spectrum->n_bins);
   spectrum->peak = g_new0 (double, spectrum->n_bins);
   return TRUE;
 }
@@ -80,28 +82,13 @@ ausculta_spectrum_reset (AuscultaSpectrum *spectrum)
 
   spectrum->n_pending = 0;
   spectrum->n_frames = 0;
-  memset (spectrum->sum, 0, spectrum->n_bins * sizeof (double));
-  memset (spectrum->peak, 0, spectrum->n_bins * sizeof (double));
-}
-
-/* Pairs of doubles (GCC/Clang vector extensions, any target): the two
- * loops around the FFT take half the time they take one value at a time. */
-typedef double DoublePair __attribute__ ((vector_size (16)));
-
-static inline DoublePair
-load_pair (const double *p)
-{
-  DoublePair v;
-
-  memcpy (&v, p, sizeof v);
-  return v;
-}
-
-static inline void
-store_pair (double     *p,
-            DoublePair  v)
-{
-  memcpy (p, &v, sizeof v);
+  /* Only the accumulators this configuration uses. */
+  if (spectrum->config.averaging == AUSCULTA_AVERAGING_EXPONENTIAL)
+    memset (spectrum->sum, 0, spectrum->n_bins * sizeof (double));
+  else
+    memset (spectrum->squares, 0, 2 * spectrum->n_bins * sizeof (double));
+  if (spectrum->config.peak_hold)
+    memset (spectrum->peak, 0, spectrum->n_bins * sizeof (double));
 }
 
 static inline double
@@ -110,25 +97,31 @@ squared_magnitude (const fftw_complex value)
   return value[0] * value[0] + value[1] * value[1];
 }
 
-static void
-add_squared_magnitudes (double             *sum,
-                        const fftw_complex *out,
-                        gsize               n_bins)
+/* Linear averaging adds re² and im² of every bin into their own slots,
+ * one multiply-add per double with no shuffle across lanes; the pairs are
+ * added once, when the estimate is read. */
+AUSCULTA_SIMD_CLONES static void
+add_squares (double       *squares,
+             const double *out,
+             gsize         n)
 {
-  gsize k = 0;
+  gsize i = 0;
 
-  for (; k + 2 <= n_bins; k += 2)
+  for (; i + 8 <= n; i += 8)
     {
-      DoublePair a = load_pair (out[k]), b = load_pair (out[k + 1]);
-      DoublePair both;
+      AuscultaDoubles4 a, b, sum_a, sum_b;
 
-      a *= a;
-      b *= b;
-      both = (DoublePair) { a[0] + a[1], b[0] + b[1] };
-      store_pair (sum + k, load_pair (sum + k) + both);
+      ausculta_doubles4_load (&a, out + i);
+      ausculta_doubles4_load (&b, out + i + 4);
+      ausculta_doubles4_load (&sum_a, squares + i);
+      ausculta_doubles4_load (&sum_b, squares + i + 4);
+      sum_a += a * a;
+      sum_b += b * b;
+      ausculta_doubles4_store (squares + i, &sum_a);
+      ausculta_doubles4_store (squares + i + 4, &sum_b);
     }
-  for (; k < n_bins; k++)
-    sum[k] += squared_magnitude (out[k]);
+  for (; i < n; i++)
+    squares[i] += out[i] * out[i];
 }
 
 /* The FFT input already holds one windowed frame. */
@@ -151,35 +144,37 @@ accumulate_frame (AuscultaSpectrum *spectrum)
         sum[k] += weight * (squared_magnitude (out[k]) - sum[k]);
     }
   else
-    add_squared_magnitudes (sum, out, n_bins);
+    add_squares (spectrum->squares, (const double *) out, 2 * n_bins);
 
   if (spectrum->config.peak_hold)
     for (gsize k = 0; k < n_bins; k++)
       spectrum->peak[k] = MAX (spectrum->peak[k], squared_magnitude (out[k]));
 }
 
-static void
-window_frame (AuscultaSpectrum *spectrum,
-              const float      *samples)
+/* The window fused into the copy: float samples in, windowed doubles out. */
+AUSCULTA_SIMD_CLONES static void
+window_samples (double       *in,
+                const double *w,
+                const float  *samples,
+                gsize         n)
 {
-  double *in = spectrum->fft.in;
-  const double *w = spectrum->window;
-  gsize n = spectrum->config.fft_size, i = 0;
+  gsize i = 0;
 
-  for (; i + 2 <= n; i += 2)
-    store_pair (in + i, load_pair (w + i) * (DoublePair) { samples[i], samples[i + 1] });
+  for (; i + 8 <= n; i += 8)
+    {
+      AuscultaDoubles4 a, b, w_a, w_b;
+
+      ausculta_doubles4_from_floats (&a, samples + i);
+      ausculta_doubles4_from_floats (&b, samples + i + 4);
+      ausculta_doubles4_load (&w_a, w + i);
+      ausculta_doubles4_load (&w_b, w + i + 4);
+      a *= w_a;
+      b *= w_b;
+      ausculta_doubles4_store (in + i, &a);
+      ausculta_doubles4_store (in + i + 4, &b);
+    }
   for (; i < n; i++)
     in[i] = w[i] * (double) samples[i];
-}
-
-static void
-window_pending (AuscultaSpectrum *spectrum)
-{
-  double *in = spectrum->fft.in;
-  const double *w = spectrum->window;
-
-  for (gsize i = 0; i < spectrum->config.fft_size; i++)
-    in[i] = w[i] * spectrum->pending[i];
 }
 
 /**
@@ -203,7 +198,7 @@ ausculta_spectrum_process (AuscultaSpectrum *spectrum,
       if (spectrum->n_pending == 0 && n_samples >= n)
         {
           /* Whole frames straight from the caller's buffer. */
-          window_frame (spectrum, samples);
+          window_samples (spectrum->fft.in, spectrum->window, samples, n);
           accumulate_frame (spectrum);
           take = MIN (hop, n_samples);
           samples += take;
@@ -212,16 +207,15 @@ ausculta_spectrum_process (AuscultaSpectrum *spectrum,
         }
 
       take = MIN (n - spectrum->n_pending, n_samples);
-      for (gsize i = 0; i < take; i++)
-        spectrum->pending[spectrum->n_pending + i] = samples[i];
+      memcpy (spectrum->pending + spectrum->n_pending, samples, take * sizeof (float));
       spectrum->n_pending += take;
       samples += take;
       n_samples -= take;
       if (spectrum->n_pending == n)
         {
-          window_pending (spectrum);
+          window_samples (spectrum->fft.in, spectrum->window, spectrum->pending, n);
           accumulate_frame (spectrum);
-          memmove (spectrum->pending, spectrum->pending + hop, (n - hop) * sizeof (double));
+          memmove (spectrum->pending, spectrum->pending + hop, (n - hop) * sizeof (float));
           spectrum->n_pending = n - hop;
         }
     }
@@ -277,14 +271,18 @@ ausculta_spectrum_get (const AuscultaSpectrum *spectrum,
                        AuscultaSpectrumScale   scale,
                        double                 *out)
 {
-  gboolean linear;
-
   g_return_val_if_fail (spectrum != NULL && out != NULL, FALSE);
 
   if (spectrum->n_frames == 0)
     return FALSE;
-  linear = spectrum->config.averaging == AUSCULTA_AVERAGING_LINEAR;
-  scale_power (spectrum, spectrum->sum, linear ? (double) spectrum->n_frames : 1.0, scale, out);
+  if (spectrum->config.averaging == AUSCULTA_AVERAGING_EXPONENTIAL)
+    {
+      scale_power (spectrum, spectrum->sum, 1.0, scale, out);
+      return TRUE;
+    }
+  for (gsize k = 0; k < spectrum->n_bins; k++)
+    out[k] = spectrum->squares[2 * k] + spectrum->squares[2 * k + 1];
+  scale_power (spectrum, out, (double) spectrum->n_frames, scale, out);
   return TRUE;
 }
 
@@ -316,6 +314,7 @@ ausculta_spectrum_clear (AuscultaSpectrum *spectrum)
   g_clear_pointer (&spectrum->window, g_free);
   g_clear_pointer (&spectrum->pending, g_free);
   g_clear_pointer (&spectrum->sum, g_free);
+  g_clear_pointer (&spectrum->squares, g_free);
   g_clear_pointer (&spectrum->peak, g_free);
   spectrum->n_bins = 0;
 }

@@ -41,9 +41,10 @@ typedef struct {
   gsize        n_bins;
   AuscultaFft  fft;
   double      *window;
-  double      *pending;      /* samples of a frame not complete yet */
+  float       *pending;      /* samples of a frame not complete yet */
   gsize        n_pending;
-  double      *sum;          /* |X|² averaged (linear: summed) */
+  double      *sum;          /* exponential averaging: |X|² averaged */
+  double      *squares;      /* linear averaging: re², im² of each bin summed */
   double      *peak;         /* |X|² maxima when peak_hold */
   guint64      n_frames;
   double       sum_w;        /* Σw, for amplitude scaling */

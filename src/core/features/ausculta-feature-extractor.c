@@ -8,6 +8,7 @@
 
 #include "ausculta-bands.h"
 #include "ausculta-feature-extractor.h"
+#include "ausculta-simd.h"
 #include "ausculta-statistics.h"
 
 #define MIN_FFT_SIZE 256
@@ -317,22 +318,20 @@ has_flat_peaks (const float *samples,
   return FALSE;
 }
 
-static void
-scan_samples (const AuscultaProfileChannel *channel,
-              const float                  *samples,
-              gsize                         n,
-              SampleScan                   *scan)
+/* Sum, sum of squares and peak |x|, in eight independent lanes: one
+ * chain of dependent additions would leave the FPU waiting on each. */
+AUSCULTA_SIMD_CLONES static void
+sample_moments (const float *samples,
+                gsize        n,
+                double      *sum,
+                double      *sum2,
+                double      *peak)
 {
-  double limit = 0.999 * ausculta_profile_channel_full_scale (channel);
-  double sums[4] = { 0.0 }, squares[4] = { 0.0 }, peaks[4] = { 0.0 }, sum, sum2;
+  double sums[8] = { 0.0 }, squares[8] = { 0.0 }, peaks[8] = { 0.0 };
   gsize i = 0;
 
-  memset (scan, 0, sizeof *scan);
-  /* Four independent partial results: one chain of dependent additions
-   * would leave the FPU waiting on each. Runs at full scale are looked
-   * for only when the peak reaches it. */
-  for (; i + 4 <= n; i += 4)
-    for (guint j = 0; j < 4; j++)
+  for (; i + 8 <= n; i += 8)
+    for (guint j = 0; j < 8; j++)
       {
         double x = samples[i + j];
 
@@ -346,14 +345,34 @@ scan_samples (const AuscultaProfileChannel *channel,
       squares[0] += (double) samples[i] * samples[i];
       peaks[0] = MAX (peaks[0], fabs (samples[i]));
     }
-  sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
-  sum2 = (squares[0] + squares[1]) + (squares[2] + squares[3]);
+  for (guint j = 1; j < 8; j++)
+    {
+      sums[0] += sums[j];
+      squares[0] += squares[j];
+      peaks[0] = MAX (peaks[0], peaks[j]);
+    }
+  *sum = sums[0];
+  *sum2 = squares[0];
+  *peak = peaks[0];
+}
+
+static void
+scan_samples (const AuscultaProfileChannel *channel,
+              const float                  *samples,
+              gsize                         n,
+              SampleScan                   *scan)
+{
+  double limit = 0.999 * ausculta_profile_channel_full_scale (channel);
+  double sum, sum2, peak;
+
+  memset (scan, 0, sizeof *scan);
+  sample_moments (samples, n, &sum, &sum2, &peak);
   /* A NaN or infinity anywhere makes the sums non-finite: only then count. */
   if (!isfinite (sum2))
-    for (i = 0; i < n; i++)
+    for (gsize i = 0; i < n; i++)
       scan->n_nonfinite += !isfinite (samples[i]);
-  scan->clipped = MAX (MAX (peaks[0], peaks[1]), MAX (peaks[2], peaks[3])) >= limit
-                  && has_flat_peaks (samples, n, limit);
+  /* Runs at full scale are looked for only when the peak reaches it. */
+  scan->clipped = peak >= limit && has_flat_peaks (samples, n, limit);
   if (n > 0 && scan->n_nonfinite == 0)
     {
       scan->mean = sum / (double) n;
