@@ -333,8 +333,32 @@ append_number (GString *out,
     g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.9g", value));
 }
 
-/* The historical layout: index, then the features; an empty cell where a
- * band lies beyond the recording's Nyquist frequency. */
+/* The health cell: empty when every signal is healthy, else one
+ * RUN/CHANNEL:FLAG+FLAG item per flagged signal, separated by spaces (no
+ * comma or semicolon: the cell must survive either CSV dialect). */
+static void
+append_csv_health (GString             *out,
+                   AuscultaMeasurement *measurement)
+{
+  gboolean first = TRUE;
+
+  for (guint s = 0; s < measurement->signals->len; s++)
+    {
+      AuscultaSignal *signal = g_ptr_array_index (measurement->signals, s);
+      g_autofree char *words = NULL;
+
+      if (signal->health == 0)
+        continue;
+      words = ausculta_health_to_string (signal->health);
+      g_strdelimit (words, ",", '+');
+      g_string_append_printf (out, "%s%s/%s:%s", first ? "" : " ", signal->run, signal->channel, words);
+      first = FALSE;
+    }
+}
+
+/* The historical layout: index, then the features (an empty cell where a
+ * band lies beyond the recording's Nyquist frequency), then the sensor
+ * health as a trailing column. */
 static void
 write_csv (GPtrArray *measurements,
            GString   *out)
@@ -344,7 +368,7 @@ write_csv (GPtrArray *measurements,
   g_string_append (out, "index");
   for (guint f = 0; f < first->n_features; f++)
     g_string_append_printf (out, ",%s", first->feature_names[f]);
-  g_string_append_c (out, '\n');
+  g_string_append (out, ",health\n");
   for (guint m = 0; m < measurements->len; m++)
     {
       AuscultaMeasurement *measurement = g_ptr_array_index (measurements, m);
@@ -355,6 +379,8 @@ write_csv (GPtrArray *measurements,
           g_string_append_c (out, ',');
           append_number (out, measurement->features[f], FALSE);
         }
+      g_string_append_c (out, ',');
+      append_csv_health (out, measurement);
       g_string_append_c (out, '\n');
     }
 }
@@ -444,8 +470,8 @@ write_json (GPtrArray *measurements,
   g_string_append (out, "]\n");
 }
 
-/* CSV has no place for sensor health in the historical layout: say it on
- * stderr, so that a measurement to repeat is never silent. */
+/* With CSV, flagged signals are also said on stderr, so that a
+ * measurement to repeat is never silent in a pipeline. */
 static void
 warn_health (AuscultaMeasurement *measurement)
 {
@@ -465,8 +491,8 @@ warn_health (AuscultaMeasurement *measurement)
 static const char summary[] =
   N_("Computes the profile's feature vector of each recording (WAV, FLAC, any\n"
      "sample rate, 16/24-bit integer or float) and prints one row per measurement:\n"
-     "CSV in the historical layout (index, then the features), or JSON with the\n"
-     "sensor health of each signal. Integer samples are read as converter values\n"
+     "CSV in the historical layout (index, the features, then a health column),\n"
+     "or JSON with the sensor health of each signal. Integer samples are read as converter values\n"
      "(±1 = the channel's input-range volts) and calibrated with its sensitivity;\n"
      "--calibrated takes the samples as already in the channel's unit.\n"
      "\n"
@@ -480,7 +506,9 @@ static const char summary[] =
      "(#N: the file's channel, from 1; default 1); repeat --map for more rows.\n"
      "\n"
      "Health flags (dead-channel, clipping, dc-offset, noise-floor, short-run)\n"
-     "are in the JSON output, and on stderr with CSV. Bands beyond a recording's\n"
+     "are in the JSON output; in CSV the last column, health, is empty for a\n"
+     "healthy measurement, else lists RUN/CHANNEL:FLAG+FLAG for each flagged\n"
+     "signal, space-separated (also said on stderr). Bands beyond a recording's\n"
      "Nyquist frequency are empty cells (null in JSON).");
 
 int
