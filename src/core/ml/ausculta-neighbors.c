@@ -88,11 +88,13 @@ ausculta_neighbors_init (AuscultaNeighbors *neighbors,
                          guint              n_ref,
                          guint              n_cols)
 {
-  *neighbors = (AuscultaNeighbors) { metric, n_ref, n_cols, ref, NULL, NULL };
+  *neighbors = (AuscultaNeighbors) { metric, n_ref, n_cols, ref, NULL, NULL, FALSE, { 0 } };
   if (metric == AUSCULTA_METRIC_EUCLIDEAN)
     {
       neighbors->ref_sqnorms = g_new (double, n_ref);
       sq_row_norms (ref, n_ref, n_cols, neighbors->ref_sqnorms);
+      neighbors->screened = ausculta_knn_screen_init (&neighbors->screen, ref,
+                                                      neighbors->ref_sqnorms, n_ref, n_cols);
     }
   else if (metric == AUSCULTA_METRIC_COSINE)
     {
@@ -106,6 +108,8 @@ ausculta_neighbors_clear (AuscultaNeighbors *neighbors)
 {
   g_clear_pointer (&neighbors->ref_sqnorms, g_free);
   g_clear_pointer (&neighbors->ref_unit, g_free);
+  ausculta_knn_screen_clear (&neighbors->screen);
+  neighbors->screened = FALSE;
 }
 
 /* scikit-learn's bounded max-heap (sklearn/utils/_heap.pyx): a value equal
@@ -237,6 +241,7 @@ typedef struct {
   const double            *x;         /* queries */
   const double            *x_sqnorms;
   double                  *block;     /* ARGKMIN_CHUNK² surrogate distances */
+  gboolean                 single;    /* scikit-learn was given one query */
 } BlockContext;
 
 /* Surrogate distances (squared euclidean, or manhattan) between query rows
@@ -256,7 +261,7 @@ compute_block (BlockContext *ctx,
       /* one query (a measurement at the bench): a matrix-vector product is
        * several times faster than a one-row GEMM, and may differ from it in
        * the last bit only */
-      if (nx == 1)
+      if (nx == 1 && ctx->single)
         cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) ny, (int) d, -2.0, nb->ref + (gsize) y0 * d,
                      (int) d, ctx->x + (gsize) x0 * d, 1, 0.0, ctx->block, 1);
       else
@@ -385,10 +390,13 @@ argkmin_self_symmetric (BlockContext *ctx,
     }
 }
 
+/* @n_x rows out of the @plan_n_x scikit-learn was given: that number decides
+ * how it splits the work, hence its choice among equal distances. */
 static void
 argkmin (BlockContext *ctx,
          gboolean      self,
          guint         n_x,
+         guint         plan_n_x,
          guint         k,
          double       *dist,
          guint        *ind,
@@ -399,7 +407,7 @@ argkmin (BlockContext *ctx,
   guint x_chunks = n_chunks (n_x, ARGKMIN_CHUNK), y_chunks = n_chunks (nb->n_ref, ARGKMIN_CHUNK);
   /* scikit-learn parallelises on Y only when X is the smaller side and too
    * small to keep every thread busy */
-  gboolean on_y = !(nb->n_ref < n_x) && !(4 * ARGKMIN_CHUNK * threads < n_x);
+  gboolean on_y = !(nb->n_ref < plan_n_x) && !(4 * ARGKMIN_CHUNK * threads < plan_n_x);
   guint y_threads = MIN (y_chunks, threads);
   g_autofree double *block = NULL;
   g_autofree double *tmp_d = g_new (double, (gsize) ARGKMIN_CHUNK * k);
@@ -464,9 +472,49 @@ argkmin (BlockContext *ctx,
     }
   for (guint i = 0; self && !on_y && i < n_x; i++)
     simultaneous_sort (dist + (gsize) i * k, ind + (gsize) i * k, k);
-  if (nb->metric == AUSCULTA_METRIC_EUCLIDEAN)
-    for (gsize i = 0; i < (gsize) n_x * k; i++)
-      dist[i] = sqrt (MAX (dist[i], 0.0));
+}
+
+/* Euclidean queries screened in float32; the rows the screening leaves
+ * undecided (ties at the k-th distance) go through the full search. */
+static void
+screened_argkmin (BlockContext *ctx,
+                  guint         n_x,
+                  guint         k,
+                  double       *dist,
+                  guint        *ind,
+                  GCancellable *cancellable)
+{
+  const AuscultaNeighbors *nb = ctx->nb;
+  guint d = nb->n_cols, n_tied, t = 0;
+  g_autofree guint8 *tied = g_new (guint8, n_x);
+  g_autofree double *sub_x = NULL, *sub_sq = NULL, *sub_d = NULL;
+  g_autofree guint *sub_i = NULL;
+  BlockContext sub;
+
+  n_tied = ausculta_knn_screen_query (&nb->screen, nb->ref, nb->ref_sqnorms, ctx->x,
+                                      ctx->x_sqnorms, n_x, k, dist, ind, tied);
+  if (n_tied == 0)
+    return;
+  sub_x = g_new (double, (gsize) n_tied * d);
+  sub_sq = g_new (double, n_tied);
+  sub_d = g_new (double, (gsize) n_tied * k);
+  sub_i = g_new (guint, (gsize) n_tied * k);
+  for (guint r = 0; r < n_x; r++)
+    if (tied[r])
+      {
+        memcpy (sub_x + (gsize) t * d, ctx->x + (gsize) r * d, sizeof (double) * d);
+        sub_sq[t++] = ctx->x_sqnorms[r];
+      }
+  sub = (BlockContext) { nb, sub_x, sub_sq, NULL, n_x == 1 };
+  argkmin (&sub, FALSE, n_tied, n_x, k, sub_d, sub_i, cancellable);
+  t = 0;
+  for (guint r = 0; r < n_x; r++)
+    if (tied[r])
+      {
+        memcpy (dist + (gsize) r * k, sub_d + (gsize) t * k, sizeof (double) * k);
+        memcpy (ind + (gsize) r * k, sub_i + (gsize) t * k, sizeof (guint) * k);
+        t++;
+      }
 }
 
 typedef struct {
@@ -633,7 +681,8 @@ ausculta_neighbors_query (const AuscultaNeighbors *neighbors,
   else
     {
       BlockContext ctx = { neighbors, self ? neighbors->ref : queries, neighbors->ref_sqnorms,
-                           NULL };
+                           NULL, n_x == 1 };
+      double *out_d = self ? all_d : dist;
 
       if (!self && neighbors->metric == AUSCULTA_METRIC_EUCLIDEAN)
         {
@@ -641,7 +690,13 @@ ausculta_neighbors_query (const AuscultaNeighbors *neighbors,
           sq_row_norms (queries, n_x, neighbors->n_cols, x_sqnorms);
           ctx.x_sqnorms = x_sqnorms;
         }
-      argkmin (&ctx, self, n_x, kk, self ? all_d : dist, self ? all_i : ind, cancellable);
+      if (!self && neighbors->screened)
+        screened_argkmin (&ctx, n_x, kk, out_d, self ? all_i : ind, cancellable);
+      else
+        argkmin (&ctx, self, n_x, n_x, kk, out_d, self ? all_i : ind, cancellable);
+      if (neighbors->metric == AUSCULTA_METRIC_EUCLIDEAN)
+        for (gsize i = 0; i < (gsize) n_x * kk; i++)
+          out_d[i] = sqrt (MAX (out_d[i], 0.0));
     }
   if (g_cancellable_is_cancelled (cancellable))
     return FALSE;

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "ausculta-knn-screen.h"
+
 G_BEGIN_DECLS
 
 /* Exact k-nearest-neighbour search that reproduces scikit-learn 1.2's brute
@@ -10,7 +12,11 @@ G_BEGIN_DECLS
  * ||x||² - 2x·y + ||y||² decomposition through the same BLAS for euclidean,
  * a plain sum for manhattan, 1 - cosine similarity clipped to [0, 2] for
  * cosine), and the same choice among equal distances (its bounded max-heaps
- * visited in its chunk and thread order, numpy's introselect for cosine). */
+ * visited in its chunk and thread order, numpy's introselect for cosine).
+ * Euclidean queries against a reference set are first screened in float32
+ * with rigorous error bounds (ausculta-knn-screen.h), which finds the same k
+ * at a fraction of the cost; rows with a tie at the k-th distance are then
+ * settled by the full search above. */
 
 typedef enum {
   AUSCULTA_METRIC_EUCLIDEAN,
@@ -25,6 +31,8 @@ typedef struct {
   const double  *ref;           /* borrowed, n_ref × n_cols */
   double        *ref_sqnorms;   /* euclidean: ||y||² */
   double        *ref_unit;      /* cosine: rows scaled to unit norm */
+  gboolean          screened;   /* euclidean: float32 screening available */
+  AuscultaKnnScreen screen;
 } AuscultaNeighbors;
 
 gboolean    ausculta_metric_from_string (const char     *text,

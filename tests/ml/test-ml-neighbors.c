@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ausculta-knn-screen.h"
+#include "ausculta-neighbors.h"
+#include "ml-test-util.h"
+
+/* The euclidean search (float32 screening, then double refinement) against a
+ * plain double-precision search written here: the same k distances, the same
+ * neighbours wherever the distances are not tied. */
+
+typedef struct {
+  double d;
+  guint  i;
+} Pair;
+
+static int
+compare_pairs (const void *a,
+               const void *b)
+{
+  const Pair *x = a, *y = b;
+
+  if (x->d != y->d)
+    return x->d < y->d ? -1 : 1;
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+/* k nearest by direct Σ (x - y)², nearest first */
+static void
+naive_knn (const double *ref,
+           guint         n_ref,
+           const double *x,
+           guint         d,
+           guint         k,
+           Pair         *out)
+{
+  g_autofree Pair *all = g_new (Pair, n_ref);
+
+  for (guint j = 0; j < n_ref; j++)
+    {
+      double sum = 0.0;
+
+      for (guint c = 0; c < d; c++)
+        sum += (x[c] - ref[(gsize) j * d + c]) * (x[c] - ref[(gsize) j * d + c]);
+      all[j] = (Pair) { sqrt (sum), j };
+    }
+  qsort (all, n_ref, sizeof (Pair), compare_pairs);
+  memcpy (out, all, sizeof (Pair) * k);
+}
+
+/* Returns how many rows had a tie at their k-th distance (where only the
+ * distances, not the indices, are compared). */
+static guint
+check_against_naive (const double *ref,
+                     guint         n_ref,
+                     const double *queries,
+                     guint         n_q,
+                     guint         d,
+                     guint         k,
+                     double        rel_tol)
+{
+  g_autofree double *dist = g_new (double, (gsize) n_q * k);
+  g_autofree guint *ind = g_new (guint, (gsize) n_q * k);
+  g_autofree Pair *expected = g_new (Pair, k + 1);
+  guint n_exp = MIN (k + 1, n_ref), n_tied = 0;
+  AuscultaNeighbors nb;
+
+  ausculta_neighbors_init (&nb, AUSCULTA_METRIC_EUCLIDEAN, ref, n_ref, d);
+  g_assert_true (nb.screened);
+  g_assert_true (ausculta_neighbors_query (&nb, queries, n_q, k, dist, ind, NULL));
+  for (guint r = 0; r < n_q; r++)
+    {
+      gboolean tied;
+
+      naive_knn (ref, n_ref, queries + (gsize) r * d, d, n_exp, expected);
+      tied = k < n_ref && expected[k].d == expected[k - 1].d;
+      n_tied += tied;
+      for (guint j = 0; j < k; j++)
+        {
+          double got = dist[(gsize) r * k + j], want = expected[j].d;
+
+          if (fabs (got - want) > rel_tol * MAX (want, 1e-300))
+            g_error ("row %u neighbour %u: distance %.17g, expected %.17g", r, j, got, want);
+          /* a distance no other reference has: one possible neighbour */
+          if ((j == 0 || expected[j].d != expected[j - 1].d)
+              && (j + 1 >= n_exp || expected[j].d != expected[j + 1].d))
+            g_assert_cmpuint (ind[(gsize) r * k + j], ==, expected[j].i);
+        }
+    }
+  ausculta_neighbors_clear (&nb);
+  return n_tied;
+}
+
+/* one query (the measurement path) and a batch above the threaded size */
+static void
+test_gaussian (void)
+{
+  guint d = 57, n_ref = 300, n_q = 400;
+  g_autofree double *ref = ml_test_gaussian (n_ref, d, 5);
+  g_autofree double *q = ml_test_gaussian (n_q, d, 6);
+
+  /* correlated columns, and outlying queries far from the references */
+  for (guint r = 0; r < n_ref; r++)
+    for (guint c = 1; c < d; c++)
+      ref[(gsize) r * d + c] += 0.7 * ref[(gsize) r * d + c - 1];
+  for (guint r = 0; r < n_q; r += 7)
+    for (guint c = 0; c < d; c++)
+      q[(gsize) r * d + c] *= 25.0;
+  g_assert_cmpuint (check_against_naive (ref, n_ref, q, 1, d, 20, 1e-12), ==, 0);
+  g_assert_cmpuint (check_against_naive (ref, n_ref, q, n_q, d, 20, 1e-12), ==, 0);
+  g_assert_cmpuint (check_against_naive (ref, n_ref, q, n_q, d, n_ref, 1e-12), ==, 0);
+}
+
+/* far from the origin: the screen works on rows centred at the reference
+ * mean, so its margin stays small */
+static void
+test_offset (void)
+{
+  guint d = 40, n_ref = 250, n_q = 150;
+  g_autofree double *ref = ml_test_gaussian (n_ref, d, 8);
+  g_autofree double *q = ml_test_gaussian (n_q, d, 9);
+
+  for (guint i = 0; i < n_ref * d; i++)
+    ref[i] += 100.0 + i % d;
+  for (guint i = 0; i < n_q * d; i++)
+    q[i] += 100.0 + i % d;
+  g_assert_cmpuint (check_against_naive (ref, n_ref, q, n_q, d, 15, 1e-9), ==, 0);
+}
+
+/* integer grid and duplicated rows: many equal distances, settled by the
+ * full search; the k distances are still the nearest ones */
+static void
+test_ties (void)
+{
+  guint d = 12, n_ref = 200, n_q = 180;
+  g_autofree double *ref = ml_test_integers (n_ref, d, 3, 12);
+  g_autofree double *q = ml_test_integers (n_q, d, 3, 13);
+
+  for (guint r = 0; r < 20; r++)
+    memcpy (ref + (gsize) r * d, ref, sizeof (double) * d);
+  g_assert_cmpuint (check_against_naive (ref, n_ref, q, n_q, d, 10, 0.0), >, 0);
+  /* a query equal to the 20 duplicates: 20 references at distance 0 for 10 places */
+  g_assert_cmpuint (check_against_naive (ref, n_ref, ref, 1, d, 10, 0.0), ==, 1);
+}
+
+/* values beyond float range cannot be screened: the full search answers */
+static void
+test_unscreenable (void)
+{
+  guint d = 8, n_ref = 30, k = 4;
+  g_autofree double *ref = ml_test_gaussian (n_ref, d, 14);
+  g_autofree double *dist = g_new (double, k);
+  g_autofree guint *ind = g_new (guint, k);
+  AuscultaNeighbors nb;
+
+  ref[5] = 1e200;
+  ausculta_neighbors_init (&nb, AUSCULTA_METRIC_EUCLIDEAN, ref, n_ref, d);
+  g_assert_false (nb.screened);
+  g_assert_true (ausculta_neighbors_query (&nb, ref + d, 1, k, dist, ind, NULL));
+  g_assert_cmpuint (ind[0], ==, 1);
+  g_assert_cmpfloat (dist[0], <, 1e-6);
+  g_assert_cmpfloat (dist[1], >, 0.1);
+  ausculta_neighbors_clear (&nb);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ausculta/ml/neighbors/screened-gaussian", test_gaussian);
+  g_test_add_func ("/ausculta/ml/neighbors/screened-offset", test_offset);
+  g_test_add_func ("/ausculta/ml/neighbors/screened-ties", test_ties);
+  g_test_add_func ("/ausculta/ml/neighbors/unscreenable", test_unscreenable);
+  return g_test_run ();
+}
