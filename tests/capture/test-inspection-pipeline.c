@@ -114,10 +114,18 @@ test_flac_ahead (void)
   ausculta_inspection_set_station (inspection, "bench-1");
   kept = inspect (inspection, "SN-FLAC", &error);
   g_assert_no_error (error);
-  /* Every signal reached the archive already encoded. */
+  /* Every signal reached the archive already encoded, block by block
+   * during capture, scaled to its channel's full scale. */
   for (guint i = 0; i < kept->signals->len; i++)
-    g_assert_nonnull (((AuscultaSignal *) g_ptr_array_index (kept->signals, i))->flac);
-  g_test_message ("FLAC of 4 signals: %.1f ms of workers' time", timing (kept, "flac"));
+    {
+      AuscultaSignal *signal = g_ptr_array_index (kept->signals, i);
+
+      g_assert_nonnull (signal->flac);
+      g_assert_cmpfloat (signal->flac_scale, ==,
+                         ausculta_profile_channel_full_scale (ausculta_profile_find_channel (profile, signal->channel)));
+    }
+  g_test_message ("FLAC of 4 signals streamed in %.1f ms of the capture thread", timing (kept, "flac_stream"));
+  g_assert_null (g_hash_table_lookup (kept->timings_ms, "flac"));
   loaded = ausculta_archive_load_measurement (archive, kept->id, TRUE, &error);
   g_assert_no_error (error);
   captured = find_signal (kept, "up", "vib");
@@ -135,6 +143,58 @@ test_flac_ahead (void)
   for (guint i = 0; i < bare->signals->len; i++)
     g_assert_null (((AuscultaSignal *) g_ptr_array_index (bare->signals, i))->flac);
   g_assert_null (g_hash_table_lookup (bare->timings_ms, "flac"));
+  g_assert_null (g_hash_table_lookup (bare->timings_ms, "flac_stream"));
+}
+
+/* The default profile with the microphone's input range cut to 1 mV: the
+ * simulated motor exceeds that full scale, so its signals cannot be
+ * streamed and are encoded whole, scaled to their peak, when their run ends. */
+static AuscultaProfile *
+load_tiny_range_profile (void)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "tiny-range.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  AuscultaProfile *tiny;
+
+  g_assert_true (g_key_file_load_from_file (file, ausculta_profile_get_path (profile), G_KEY_FILE_NONE, &error));
+  g_key_file_set_double (file, "channel AC", "input-range", 0.001);
+  g_assert_true (g_key_file_save_to_file (file, path, &error));
+  tiny = ausculta_profile_load (path, &error);
+  g_assert_no_error (error);
+  return tiny;
+}
+
+static void
+test_flac_beyond_full_scale (void)
+{
+  g_autoptr(AuscultaArchive) archive = open_archive ("beyond.sqlite");
+  g_autoptr(AuscultaProfile) tiny = load_tiny_range_profile ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaSource) source = ausculta_simulator_new (34, 0);
+  g_autoptr(AuscultaInspection) inspection = ausculta_inspection_new (tiny, source);
+  g_autoptr(AuscultaMeasurement) m = NULL;
+  g_autoptr(AuscultaMeasurement) loaded = NULL;
+  const AuscultaSignal *ac, *stored;
+  double peak = 0.0, worst = 0.0;
+
+  ausculta_inspection_set_archive (inspection, archive);
+  m = inspect (inspection, "SN-LOUD", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (m->health & AUSCULTA_HEALTH_CLIPPING, !=, 0);
+  ac = find_signal (m, "down", "AC");
+  for (gsize i = 0; i < ac->n_samples; i++)
+    peak = MAX (peak, fabs (ac->samples[i]));
+  g_assert_cmpfloat (peak, >, ausculta_profile_channel_full_scale (ausculta_profile_find_channel (tiny, "AC")));
+  g_assert_nonnull (ac->flac);
+  g_assert_cmpfloat (ac->flac_scale, ==, peak);
+  g_assert_cmpfloat (timing (m, "flac"), >, 0.0);
+  loaded = ausculta_archive_load_measurement (archive, m->id, TRUE, &error);
+  g_assert_no_error (error);
+  stored = find_signal (loaded, "down", "AC");
+  for (gsize i = 0; i < stored->n_samples; i++)
+    worst = MAX (worst, fabs (stored->samples[i] - ac->samples[i]));
+  g_assert_cmpfloat (worst, <=, 2.0 * peak / (1 << 23));
 }
 
 static char *
@@ -256,6 +316,7 @@ main (int    argc,
   g_assert_no_error (error);
   g_test_add_func ("/ausculta/inspection/features-run-by-run", test_features_run_by_run);
   g_test_add_func ("/ausculta/inspection/flac-ahead", test_flac_ahead);
+  g_test_add_func ("/ausculta/inspection/flac-beyond-full-scale", test_flac_beyond_full_scale);
   g_test_add_func ("/ausculta/inspection/production-follows-archive", test_production_follows_archive);
   status = g_test_run ();
   ausculta_profile_unref (profile);

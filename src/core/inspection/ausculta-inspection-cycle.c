@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ausculta-file-source.h"
+#include "ausculta-flac-stream.h"
 #include "ausculta-inspection-pipeline.h"
 
 #define BLOCK_FRAMES 1024
@@ -110,6 +111,86 @@ open_source (AuscultaInspectionSetup *setup,
   return TRUE;
 }
 
+/* FLAC encoders fed block by block, scaled to each channel's full scale
+ * (what the bench's converter can deliver); a channel that exceeds it is
+ * encoded whole when its run ends instead. */
+static gboolean
+open_flac_streams (AuscultaInspectionSetup  *setup,
+                   AuscultaPipeline         *pipeline,
+                   double                    rate,
+                   AuscultaFlacStream      **streams)
+{
+  gboolean any = FALSE;
+
+  for (guint c = 0; c < ausculta_profile_get_n_channels (setup->profile); c++)
+    {
+      double full_scale = ausculta_profile_channel_full_scale (ausculta_profile_get_channel (setup->profile, c));
+
+      streams[c] = NULL;
+      if (ausculta_pipeline_encodes (pipeline) && isfinite (full_scale) && full_scale > 0.0)
+        streams[c] = ausculta_flac_stream_new (rate, full_scale, NULL);
+      any |= streams[c] != NULL;
+    }
+  return any;
+}
+
+/* Returns the microseconds spent. */
+static gint64
+stream_block (AuscultaFlacStream **streams,
+              AuscultaSignal     **run_signals,
+              guint                n_channels,
+              gsize                offset,
+              gsize                n)
+{
+  gint64 started = g_get_monotonic_time ();
+
+  for (guint c = 0; c < n_channels; c++)
+    if (streams[c] != NULL && !ausculta_flac_stream_write (streams[c], run_signals[c]->samples + offset, n))
+      g_clear_pointer (&streams[c], ausculta_flac_stream_free);
+  return g_get_monotonic_time () - started;
+}
+
+static void
+add_timing (AuscultaMeasurement *measurement,
+            const char          *step,
+            double               milliseconds)
+{
+  double *before = g_hash_table_lookup (measurement->timings_ms, step);
+
+  ausculta_measurement_set_timing (measurement, step, milliseconds + (before ? *before : 0.0));
+}
+
+/* Returns the microseconds spent. */
+static gint64
+finish_flac_streams (AuscultaFlacStream **streams,
+                     AuscultaSignal     **run_signals,
+                     guint                n_channels)
+{
+  gint64 started = g_get_monotonic_time ();
+
+  for (guint c = 0; c < n_channels; c++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (streams[c] == NULL)
+        continue;
+      run_signals[c]->flac = ausculta_flac_stream_finish (streams[c], &error);
+      run_signals[c]->flac_scale = ausculta_flac_stream_get_scale (streams[c]);
+      if (run_signals[c]->flac == NULL)
+        g_debug ("%s/%s: %s", run_signals[c]->run, run_signals[c]->channel, error->message);
+      g_clear_pointer (&streams[c], ausculta_flac_stream_free);
+    }
+  return g_get_monotonic_time () - started;
+}
+
+static void
+free_flac_streams (AuscultaFlacStream **streams,
+                   guint                n_channels)
+{
+  for (guint c = 0; c < n_channels; c++)
+    g_clear_pointer (&streams[c], ausculta_flac_stream_free);
+}
+
 static AuscultaInspectionState
 state_of_run (const char *run)
 {
@@ -133,7 +214,10 @@ capture_run (AuscultaInspection            *self,
   gsize total = (gsize) llround (run->duration * rate);
   g_autofree float *block = g_new (float, (gsize) BLOCK_FRAMES * n_channels);
   AuscultaSignal *run_signals[AUSCULTA_SOURCE_MAX_CHANNELS];
+  AuscultaFlacStream *streams[AUSCULTA_SOURCE_MAX_CHANNELS];
   gint64 started = g_get_monotonic_time ();
+  gint64 streamed = 0;
+  gboolean streaming;
   guint overruns;
 
   for (guint c = 0; c < n_channels; c++)
@@ -146,6 +230,7 @@ capture_run (AuscultaInspection            *self,
   ausculta_inspection_publish (self, state_of_run (run->name), run->name, NULL, NULL);
   if (!ausculta_source_start (setup->source, run->name, error))
     return FALSE;
+  streaming = open_flac_streams (setup, pipeline, rate, streams);
   for (gsize done = 0; done < total;)
     {
       gsize n = MIN (BLOCK_FRAMES, total - done);
@@ -154,6 +239,7 @@ capture_run (AuscultaInspection            *self,
           || ausculta_source_read (setup->source, block, n, error) < 0)
         {
           ausculta_source_stop (setup->source);
+          free_flac_streams (streams, n_channels);
           return FALSE;
         }
       for (guint c = 0; c < n_channels; c++)
@@ -164,11 +250,15 @@ capture_run (AuscultaInspection            *self,
             out[f] = block[f * n_channels + c];
           convert (ausculta_profile_get_channel (profile, c), &conversions[c], out, n);
         }
+      streamed += stream_block (streams, run_signals, n_channels, done, n);
       ausculta_inspection_publish_block (self, run->name, (double) (done + n) / total, rate,
                                          run_signals, n_channels, done, n);
       done += n;
     }
   ausculta_source_stop (setup->source);
+  streamed += finish_flac_streams (streams, run_signals, n_channels);
+  if (streaming)
+    add_timing (measurement, "flac_stream", streamed / 1000.0);
   overruns = ausculta_source_get_overruns (setup->source);
   for (guint c = 0; c < n_channels; c++)
     run_signals[c]->overruns = overruns;

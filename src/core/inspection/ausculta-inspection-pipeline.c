@@ -141,6 +141,12 @@ ausculta_pipeline_new (AuscultaInspectionSetup *setup)
   return self;
 }
 
+gboolean
+ausculta_pipeline_encodes (AuscultaPipeline *self)
+{
+  return self->encode;
+}
+
 void
 ausculta_pipeline_run_ended (AuscultaPipeline  *self,
                              guint              run,
@@ -160,7 +166,11 @@ ausculta_pipeline_run_ended (AuscultaPipeline  *self,
     }
   for (guint i = 0; self->encode && i < n_signals; i++)
     {
-      FlacJob *job = g_new (FlacJob, 1);
+      FlacJob *job;
+
+      if (signals[i]->flac != NULL)
+        continue;
+      job = g_new (FlacJob, 1);
 
       *job = (FlacJob) { self, signals[i] };
       ausculta_work_group_submit (self->group, flac_job, job, g_free);

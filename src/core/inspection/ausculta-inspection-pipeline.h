@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 typedef struct _AuscultaPipeline AuscultaPipeline;
 
 AuscultaPipeline *ausculta_pipeline_new           (AuscultaInspectionSetup  *setup);
+/* Whether the archive will keep the signals: the cycle may then stream
+ * their FLAC encoding during capture (a signal that arrives with its
+ * encoding is not encoded again). */
+gboolean          ausculta_pipeline_encodes       (AuscultaPipeline         *self);
 /* The run (profile index @run) is captured: its signals are complete. */
 void              ausculta_pipeline_run_ended     (AuscultaPipeline         *self,
                                                    guint                     run,
