@@ -88,6 +88,14 @@ AuscultaUser *ausculta_archive_require_role_in (AuscultaArchive  *self,
                                                 const char       *action,
                                                 GError          **error);
 
+/* Checkpoints in a thread of their own (ausculta-archive-checkpoint.c). */
+typedef struct _AuscultaCheckpointer AuscultaCheckpointer;
+
+AuscultaCheckpointer *ausculta_checkpointer_new   (sqlite3              *db);
+void                  ausculta_checkpointer_watch (AuscultaCheckpointer *self,
+                                                   sqlite3              *db);
+void                  ausculta_checkpointer_free  (AuscultaCheckpointer *self);
+
 /* Signals (ausculta-archive-signals.c): float samples <-> FLAC bytes. */
 GBytes       *ausculta_archive_encode_flac     (const AuscultaSignal *signal,
                                                 double           *scale,
