@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
+#include <math.h>
 
 #include "ausculta-bench.h"
 #include "ausculta-data-paths.h"
@@ -87,12 +89,106 @@ load_production_model (AuscultaArchive *archive)
   return model;
 }
 
+/* The sensitivity the Preferences saved for device input @input (from 0),
+ * or 0 when none is saved. */
+static double
+saved_sensitivity (GKeyFile *bench,
+                   guint     input)
+{
+  g_autofree char *key = g_strdup_printf ("input-%u", input + 1);
+  g_autoptr(GError) error = NULL;
+  double value = g_key_file_get_double (bench, "calibration", key, &error);
+
+  return error == NULL && isfinite (value) && value > 0 ? value : 0;
+}
+
+/* A copy of @profile's file with the saved sensitivities, in the cache
+ * folder; NULL (and no error) when the profile already has them. */
+static char *
+write_calibrated_copy (AuscultaProfile *profile,
+                       GKeyFile        *bench,
+                       GError         **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *base = g_path_get_basename (ausculta_profile_get_path (profile));
+  g_autofree char *name = g_strconcat ("calibrated-", base, NULL);
+  g_autofree char *folder = g_build_filename (g_get_user_cache_dir (), "ausculta", NULL);
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  gboolean changed = FALSE;
+
+  if (!g_key_file_load_from_file (file, ausculta_profile_get_path (profile), G_KEY_FILE_KEEP_COMMENTS, error))
+    return NULL;
+  for (guint c = 0; c < ausculta_profile_get_n_channels (profile); c++)
+    {
+      const AuscultaProfileChannel *channel = ausculta_profile_get_channel (profile, c);
+      double saved = saved_sensitivity (bench, channel->input);
+      g_autofree char *group = g_strconcat ("channel ", channel->name, NULL);
+
+      if (saved > 0 && fabs (saved - channel->sensitivity) > 1e-9 * saved)
+        {
+          g_key_file_set_double (file, group, "sensitivity", saved);
+          changed = TRUE;
+        }
+    }
+  if (!changed)
+    return NULL;
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                   "%s: cannot create the folder (%s)", folder, g_strerror (errno));
+      return NULL;
+    }
+  if (!g_key_file_save_to_file (file, path, error))
+    return NULL;
+  return g_steal_pointer (&path);
+}
+
+/**
+ * ausculta_bench_load_profile:
+ * @notes: (nullable): where a problem is reported, one line each
+ *
+ * The profile the bench measures with: the one chosen in the Preferences
+ * (or $AUSCULTA_PROFILE), with the per-input sensitivities the Preferences
+ * saved in bench.ini ([calibration] input-N, mV per unit) in place of the
+ * profile's own. A saved sensitivity that cannot be applied is reported in
+ * @notes and the profile's own is used.
+ *
+ * Returns: (transfer full) (nullable): the profile, NULL when it cannot be
+ *   loaded (reported in @notes)
+ */
+AuscultaProfile *
+ausculta_bench_load_profile (GPtrArray *notes)
+{
+  g_autofree char *name = bench_setting ("AUSCULTA_PROFILE", "profile", "name", "default");
+  g_autofree char *bench_path = g_build_filename (g_get_user_config_dir (), "ausculta", "bench.ini", NULL);
+  g_autoptr(GKeyFile) bench = g_key_file_new ();
+  g_autoptr(AuscultaProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *calibrated = NULL;
+  AuscultaProfile *result;
+
+  profile = ausculta_profile_load (name, &error);
+  if (profile == NULL)
+    {
+      if (notes != NULL)
+        g_ptr_array_add (notes, g_strdup (error->message));
+      return NULL;
+    }
+  if (!g_key_file_load_from_file (bench, bench_path, G_KEY_FILE_NONE, NULL))
+    return g_steal_pointer (&profile);
+  calibrated = write_calibrated_copy (profile, bench, &error);
+  result = calibrated != NULL ? ausculta_profile_load (calibrated, &error) : NULL;
+  if (error != NULL && notes != NULL)
+    /* Translators: %s says why the saved sensitivities cannot be used */
+    g_ptr_array_add (notes, g_strdup_printf (_("Calibrated sensitivities not applied: %s"), error->message));
+  return result != NULL ? result : g_steal_pointer (&profile);
+}
+
 AuscultaInspection *
 ausculta_bench_new_inspection (AuscultaArchive **archive,
                                GPtrArray        *notes)
 {
   g_autoptr(AuscultaProfile) profile = NULL;
-  g_autofree char *profile_name = NULL;
   g_autoptr(AuscultaSource) source = NULL;
   g_autoptr(AuscultaModel) model = NULL;
   g_autoptr(GError) error = NULL;
@@ -104,13 +200,9 @@ ausculta_bench_new_inspection (AuscultaArchive **archive,
       g_ptr_array_add (notes, g_strdup (error->message));
       g_clear_error (&error);
     }
-  profile_name = bench_setting ("AUSCULTA_PROFILE", "profile", "name", "default");
-  profile = ausculta_profile_load (profile_name, &error);
+  profile = ausculta_bench_load_profile (notes);
   if (profile == NULL)
-    {
-      g_ptr_array_add (notes, g_strdup (error->message));
-      return NULL;
-    }
+    return NULL;
   source = open_source (notes);
   model = load_production_model (*archive);
   if (model == NULL)

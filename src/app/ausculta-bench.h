@@ -13,4 +13,8 @@ G_BEGIN_DECLS
 AuscultaInspection *ausculta_bench_new_inspection (AuscultaArchive **archive,
                                                    GPtrArray        *notes);
 
+/* The chosen profile with the sensitivities saved by the Preferences
+ * (bench.ini [calibration] input-N) in place of its own. */
+AuscultaProfile    *ausculta_bench_load_profile   (GPtrArray        *notes);
+
 G_END_DECLS

@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "ausculta-bench.h"
 #include "ausculta-calibration-dialog.h"
 #include "ausculta-inspect-page.h"
 #include "ausculta-level-meter.h"
@@ -56,6 +58,7 @@ struct _AuscultaPreferencesWindow
   char                 *actor;
   GKeyFile             *bench;         /* bench.ini: device, sensitivities, profile */
   AuscultaProfile      *profile;       /* the chosen one, for sensor defaults */
+  AuscultaProfile      *in_use;        /* the inspection's, with its sensitivities */
   GtkStringList        *device_names;
   GPtrArray            *devices;       /* DeviceChoice */
   AuscultaLevelProbe   *probe;
@@ -394,14 +397,54 @@ list_devices (AuscultaPreferencesWindow *self)
 
 /* ------------------------------------------------------------ calibration */
 
+/* The profile channel on device input @input that the inspection measures
+ * with; without a window's inspection, the profile a new one would use. */
+static const AuscultaProfileChannel *
+channel_in_use (AuscultaPreferencesWindow *self,
+                guint                      input)
+{
+  if (self->in_use == NULL)
+    self->in_use = ausculta_bench_load_profile (NULL);
+  for (guint c = 0; self->in_use != NULL && c < ausculta_profile_get_n_channels (self->in_use); c++)
+    if (ausculta_profile_get_channel (self->in_use, c)->input == input)
+      return ausculta_profile_get_channel (self->in_use, c);
+  return NULL;
+}
+
+/* The row says which sensitivity the inspection measures with, and
+ * whether the saved one differs from it. */
+static void
+show_sensitivity_in_use (AuscultaPreferencesWindow *self,
+                         AdwActionRow              *row,
+                         guint                      input,
+                         double                     saved)
+{
+  const AuscultaProfileChannel *channel = channel_in_use (self, input);
+  g_autofree char *text = NULL;
+
+  if (channel == NULL)
+    text = g_strdup (_("mV per unit (mV/Pa for a microphone)"));
+  else if (fabs (channel->sensitivity - saved) <= 5e-4)
+    /* Translators: the sensitivity and its unit, e.g. "50.000 mV/Pa" */
+    text = g_strdup_printf (_("In use: %.3f mV/%s"), channel->sensitivity, channel->unit);
+  else
+    /* Translators: the sensitivity in use, its unit, and the one saved */
+    text = g_strdup_printf (_("In use: %.3f mV/%s · saved %.3f, used from the next start"),
+                            channel->sensitivity, channel->unit, saved);
+  adw_action_row_set_subtitle (row, text);
+}
+
 static void
 on_sensitivity_changed (GtkSpinButton             *spin,
                         AuscultaPreferencesWindow *self)
 {
   const char *key = g_object_get_data (G_OBJECT (spin), "ausculta-key");
+  guint input = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (spin), "ausculta-input"));
 
   g_key_file_set_double (self->bench, "calibration", key, gtk_spin_button_get_value (spin));
   save_bench (self);
+  show_sensitivity_in_use (self, g_object_get_data (G_OBJECT (spin), "ausculta-row"), input,
+                           gtk_spin_button_get_value (spin));
 }
 
 static void
@@ -446,10 +489,12 @@ add_calibration_rows (AuscultaPreferencesWindow *self)
       const AuscultaProfileChannel *info = profile_channel (self, c);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("mV per unit (mV/Pa for a microphone)"));
       gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 3);
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), error == NULL ? value
                                  : info != NULL ? info->sensitivity : 50.0);
+      show_sensitivity_in_use (self, ADW_ACTION_ROW (row), c, gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)));
+      g_object_set_data (G_OBJECT (spin), "ausculta-row", row);
+      g_object_set_data (G_OBJECT (spin), "ausculta-input", GUINT_TO_POINTER (c));
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, spin_name, -1);
@@ -795,6 +840,7 @@ ausculta_preferences_window_finalize (GObject *object)
   g_clear_pointer (&self->calibration_rows, g_ptr_array_unref);
   g_clear_pointer (&self->bench, g_key_file_unref);
   g_clear_pointer (&self->profile, ausculta_profile_unref);
+  g_clear_pointer (&self->in_use, ausculta_profile_unref);
   g_free (self->actor);
   g_free (self->last_toast);
   G_OBJECT_CLASS (ausculta_preferences_window_parent_class)->finalize (object);
@@ -936,7 +982,17 @@ ausculta_preferences_window_new (GtkWindow       *parent,
     gtk_widget_set_sensitive (GTK_WIDGET (self->station_row), FALSE);
   self->archive = archive != NULL ? g_object_ref (archive) : NULL;
   if (parent != NULL && (page = find_inspect_page (GTK_WIDGET (parent))) != NULL)
-    self->actor = g_strdup (ausculta_inspect_page_get_operator (page));
+    {
+      AuscultaInspection *inspection = ausculta_inspect_page_get_inspection (page);
+
+      self->actor = g_strdup (ausculta_inspect_page_get_operator (page));
+      if (inspection != NULL && ausculta_inspection_get_profile (inspection) != NULL)
+        {
+          g_clear_pointer (&self->in_use, ausculta_profile_unref);
+          self->in_use = ausculta_profile_ref (ausculta_inspection_get_profile (inspection));
+          add_calibration_rows (self);
+        }
+    }
   list_users (self);
   return self;
 }

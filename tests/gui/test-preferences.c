@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "ausculta-application.h"
+#include "ausculta-bench.h"
 #include "ausculta-calibration-dialog.h"
 #include "ausculta-credentials.h"
 #include "ausculta-gui-test.h"
@@ -306,6 +307,66 @@ test_calibration_refused (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static AdwActionRow *
+open_input_row (AuscultaPreferencesWindow *window,
+                GtkSpinButton            **spin)
+{
+  AdwActionRow *row;
+
+  gtk_window_present (GTK_WINDOW (window));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "calibration");
+  ausculta_test_wait_ms (800);
+  row = ADW_ACTION_ROW (find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, "Input 1"));
+  g_assert_nonnull (row);
+  *spin = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (row), GTK_TYPE_SPIN_BUTTON, NULL));
+  g_assert_nonnull (*spin);
+  return row;
+}
+
+/* A sensitivity saved in Preferences is kept in bench.ini and is the one
+ * the next inspection measures with; the row says which one is in use. */
+static void
+test_calibration_applied (void)
+{
+  g_autoptr(AuscultaArchive) archive = open_archive_with_users ();
+  g_autoptr(AuscultaArchive) bench_archive = NULL;
+  g_autoptr(AuscultaInspection) inspection = NULL;
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GKeyFile) bench = g_key_file_new ();
+  g_autofree char *bench_path = g_build_filename (g_get_user_config_dir (), "ausculta", "bench.ini", NULL);
+  AuscultaPreferencesWindow *window = ausculta_preferences_window_new (NULL, NULL, archive);
+  const AuscultaProfileChannel *channel;
+  GtkSpinButton *spin;
+  AdwActionRow *row = open_input_row (window, &spin);
+
+  /* The default profile's microphone: 50 mV/Pa on input 1. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "In use: 50.000 mV/Pa");
+  gtk_spin_button_set_value (spin, 42.5);
+  g_test_message ("after a change: %s", adw_action_row_get_subtitle (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==,
+                   "In use: 50.000 mV/Pa · saved 42.500, used from the next start");
+  g_assert_true (g_key_file_load_from_file (bench, bench_path, G_KEY_FILE_NONE, NULL));
+  g_assert_cmpfloat_with_epsilon (g_key_file_get_double (bench, "calibration", "input-1", NULL), 42.5, 1e-9);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  inspection = ausculta_bench_new_inspection (&bench_archive, notes);
+  g_assert_nonnull (inspection);
+  g_assert_cmpuint (notes->len, ==, 0);
+  channel = ausculta_profile_find_channel (ausculta_inspection_get_profile (inspection), "AC");
+  g_assert_cmpuint (channel->input, ==, 0);
+  g_assert_cmpfloat_with_epsilon (channel->sensitivity, 42.5, 1e-9);
+  /* The accelerometer keeps the profile's own. */
+  channel = ausculta_profile_find_channel (ausculta_inspection_get_profile (inspection), "vib");
+  g_assert_cmpfloat_with_epsilon (channel->sensitivity, 10.2, 1e-9);
+  g_assert_cmpstr (ausculta_profile_get_name (ausculta_inspection_get_profile (inspection)), ==, "default");
+
+  window = ausculta_preferences_window_new (NULL, NULL, archive);
+  row = open_input_row (window, &spin);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), 42.5, 1e-9);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "In use: 42.500 mV/Pa");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -327,5 +388,6 @@ main (int   argc,
   g_test_add_func ("/ausculta/gui/preferences/inspector-refused", test_inspector_refused);
   g_test_add_func ("/ausculta/gui/preferences/sync", test_sync);
   g_test_add_func ("/ausculta/gui/preferences/calibration-refused", test_calibration_refused);
+  g_test_add_func ("/ausculta/gui/preferences/calibration-applied", test_calibration_applied);
   return g_test_run ();
 }
