@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "ausculta-application.h"
 #include "ausculta-archive.h"
@@ -37,6 +38,58 @@ cpu_seconds (void)
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
          + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/* CPU seconds per thread name, from /proc (10 ms resolution); threads that
+ * ended meanwhile are not counted. */
+static GHashTable *
+thread_cpu_seconds (void)
+{
+  GHashTable *by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "stat", NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *name = NULL;
+      const char *open, *close;
+      unsigned long utime, stime;
+      double *seconds;
+
+      if (!g_file_get_contents (path, &text, NULL, NULL)
+          || (open = strchr (text, '(')) == NULL || (close = strrchr (text, ')')) == NULL
+          || sscanf (close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+        continue;
+      name = g_strndup (open + 1, close - open - 1);
+      if ((seconds = g_hash_table_lookup (by_name, name)) == NULL)
+        g_hash_table_insert (by_name, g_strdup (name), seconds = g_new0 (double, 1));
+      *seconds += (double) (utime + stime) / sysconf (_SC_CLK_TCK);
+    }
+  return by_name;
+}
+
+static char *
+describe_thread_cpu (GHashTable *before,
+                     GHashTable *after,
+                     double      wall_s)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer name, seconds;
+
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &name, &seconds))
+    {
+      double *start = g_hash_table_lookup (before, name);
+      double used = *(double *) seconds - (start != NULL ? *start : 0.0);
+
+      if (used >= 0.01)
+        g_string_append_printf (text, "%s%s %.1f %%", text->len > 0 ? ", " : "", (char *) name,
+                                100.0 * used / wall_s);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static GtkWidget *
@@ -143,6 +196,42 @@ measure_first_frame (const char *self_path,
   return best;
 }
 
+/* With AUSCULTA_SHOT_DIR set: the window as it is, in both styles, saved
+ * as inspect-live-{light,dark}.png for a person to look at. */
+static void
+save_shots (GtkWidget *window)
+{
+  const char *dir = g_getenv ("AUSCULTA_SHOT_DIR");
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  const char *names[] = { "light", "dark" };
+
+  if (dir == NULL || *dir == '\0')
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree char *file = g_strdup_printf ("inspect-live-%s.png", names[i]);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+
+      adw_style_manager_set_color_scheme (style, i == 0 ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                                                        : ADW_COLOR_SCHEME_FORCE_DARK);
+      for (gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 5; g_get_monotonic_time () < until;)
+        g_main_context_iteration (NULL, FALSE);
+      gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (window),
+                              gtk_widget_get_height (window));
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        continue;
+      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node, NULL);
+      if (gdk_texture_save_to_png (texture, path))
+        printf ("screenshot: %s\n", path);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 static void
 count_paint (GdkFrameClock *clock,
              guint         *n)
@@ -185,6 +274,7 @@ typedef struct
   double latency_mean_ms;
   double latency_max_ms;
   guint64 skipped;
+  char   *threads;
 } LiveResult;
 
 static void
@@ -199,6 +289,8 @@ measure_live (AuscultaApplication *app,
   gint64 start, end;
   double cpu_start;
   GdkFrameClock *clock;
+  g_autoptr(GHashTable) threads_start = NULL;
+  g_autoptr(GHashTable) threads_end = NULL;
 
   g_application_activate (G_APPLICATION (app));
   window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
@@ -217,10 +309,13 @@ measure_live (AuscultaApplication *app,
   ausculta_live_view_reset (AUSCULTA_LIVE_VIEW (page_child (page, "second_view")));
   start = g_get_monotonic_time ();
   cpu_start = cpu_seconds ();
+  threads_start = thread_cpu_seconds ();
   while (capturing (inspection))
     g_main_context_iteration (NULL, TRUE);
   end = g_get_monotonic_time ();
   result->cpu_percent = 100.0 * (cpu_seconds () - cpu_start) / ((end - start) / 1e6);
+  threads_end = thread_cpu_seconds ();
+  result->threads = describe_thread_cpu (threads_start, threads_end, (end - start) / 1e6);
   g_signal_handler_disconnect (clock, paint_id);
 
   ausculta_live_view_get_stats (AUSCULTA_LIVE_VIEW (page_child (page, "first_view")), &stats[0]);
@@ -231,6 +326,8 @@ measure_live (AuscultaApplication *app,
                             / MAX (1, stats[0].n_frames_painted + stats[1].n_frames_painted);
   result->latency_max_ms = MAX (stats[0].latency_max_ms, stats[1].latency_max_ms);
   result->skipped = stats[0].n_blocks_skipped + stats[1].n_blocks_skipped;
+  /* The last frames of the run, still on screen while the cycle decides. */
+  save_shots (window);
   while (ausculta_inspection_is_running (inspection))
     g_main_context_iteration (NULL, TRUE);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -245,11 +342,12 @@ main (int   argc,
   g_autofree char *archive = NULL;
   g_autoptr(AuscultaApplication) app = NULL;
   LiveResult live = { 0 };
-  double first_ms, cold_ms;
-  gboolean big;
+  double first_ms = 0, cold_ms = 0;
+  gboolean big, live_only;
 
   if (argc > 1 && strcmp (argv[1], "first-frame") == 0)
     return first_frame ();
+  live_only = argc > 1 && strcmp (argv[1], "live") == 0;
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
       printf ("skipped: needs a display (run under xvfb-run)\n");
@@ -267,9 +365,11 @@ main (int   argc,
 
   big = g_file_test (BIG_ARCHIVE, G_FILE_TEST_IS_REGULAR);
   archive = big ? g_strdup (BIG_ARCHIVE) : g_build_filename (dir, "small.sqlite", NULL);
-  if (!big)
+  /* "live" alone (for a profiler) skips the launches. */
+  if (!live_only && !big)
     generate_archive (archive);
-  first_ms = measure_first_frame (argv[0], archive, &cold_ms);
+  if (!live_only)
+    first_ms = measure_first_frame (argv[0], archive, &cold_ms);
 
   profile = write_profile (dir);
   g_setenv ("AUSCULTA_PROFILE", profile, TRUE);
@@ -290,10 +390,14 @@ main (int   argc,
   printf ("reference: 60 fps (target)\nratio: %.2fx\n", live.fps_paints / 60.0);
   printf ("ausculta: %.1f %% of one core (the whole app process, capture and DSP included)\n",
           live.cpu_percent);
+  printf ("threads: %s\n", live.threads);
+  g_free (live.threads);
   printf ("reference: 25 %% (target)\nratio: %.2fx\n", 25.0 / MAX (live.cpu_percent, 0.01));
   printf ("ausculta: %.1f ms capture-to-pixel latency (mean; max %.1f ms; %" G_GUINT64_FORMAT
           " blocks coalesced away)\n", live.latency_mean_ms, live.latency_max_ms, live.skipped);
   printf ("reference: 50 ms (target)\nratio: %.2fx\n", 50.0 / MAX (live.latency_mean_ms, 0.01));
+  if (live_only)
+    return 0;
   printf ("ausculta: %.0f ms launch to first frame (best of 3; first %.0f ms) with %s\n",
           first_ms, cold_ms, big ? "the 1,000,000-measurement archive " BIG_ARCHIVE
                                  : "a generated 20,000-measurement archive (no 1M archive: run bench/archive first)");

@@ -7,34 +7,22 @@
 #include <math.h>
 
 #include "ausculta-bands-view.h"
-#include "ausculta-plot.h"
 
 /* Fractional-octave band levels as bars over the golden reference band
  * (mean ± kσ of approved good units): a bar outside its band is drawn red,
  * so that a violation stands out from across the bench. */
 struct _AuscultaBandsView
 {
-  GtkWidget  parent_instance;
+  AuscultaPlotView  parent_instance;
 
-  char      *title;
-  GArray    *centres;   /* double, Hz */
-  GArray    *levels;    /* double, dB */
-  GArray    *low;       /* double, dB: reference band, or empty */
-  GArray    *high;
-  double     db_min, db_max;
+  GArray           *centres;   /* double, Hz */
+  GArray           *levels;    /* double, dB */
+  GArray           *low;       /* double, dB: reference band, or empty */
+  GArray           *high;
+  guint             n_described; /* violations the accessible description tells, + 1; 0 before */
 };
 
-G_DEFINE_FINAL_TYPE (AuscultaBandsView, ausculta_bands_view, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_TITLE,
-  PROP_DB_MIN,
-  PROP_DB_MAX,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (AuscultaBandsView, ausculta_bands_view, AUSCULTA_TYPE_PLOT_VIEW)
 
 static gboolean
 has_reference (AuscultaBandsView *self)
@@ -101,83 +89,20 @@ draw_bands (AuscultaBandsView      *self,
 }
 
 static void
-ausculta_bands_view_snapshot (GtkWidget   *widget,
-                              GtkSnapshot *snapshot)
+ausculta_bands_view_snapshot_data (AuscultaPlotView       *view,
+                                   GtkSnapshot            *snapshot,
+                                   const AuscultaPlotArea *area)
 {
-  AuscultaBandsView *self = AUSCULTA_BANDS_VIEW (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  AuscultaPlotArea area;
+  AuscultaBandsView *self = AUSCULTA_BANDS_VIEW (view);
   GdkRGBA ink;
   cairo_t *cr;
 
-  if (width <= 0 || height <= 0)
+  if (self->levels->len == 0)
     return;
-  ausculta_plot_area_init (&area, width, height, TRUE);
-  area.f_min = 10.0;
-  area.f_max = 25000.0;
-  area.v_min = self->db_min;
-  area.v_max = self->db_max;
-  ausculta_plot_get_ink (widget, &ink);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  ausculta_plot_draw_log_f_axes (cr, &area, &ink, 20.0, _("dB"));
-  ausculta_plot_draw_title (cr, &area, &ink, self->title);
-  cairo_rectangle (cr, area.x, area.y, area.width, area.height);
-  cairo_clip (cr);
-  draw_bands (self, cr, &area, &ink);
+  ausculta_plot_get_ink (GTK_WIDGET (self), &ink);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (area->x, area->y, area->width, area->height));
+  draw_bands (self, cr, area, &ink);
   cairo_destroy (cr);
-}
-
-static void
-ausculta_bands_view_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  AuscultaBandsView *self = AUSCULTA_BANDS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_TITLE:
-      g_free (self->title);
-      self->title = g_value_dup_string (value);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      break;
-    case PROP_DB_MIN:
-      self->db_min = g_value_get_double (value);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      break;
-    case PROP_DB_MAX:
-      self->db_max = g_value_get_double (value);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ausculta_bands_view_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  AuscultaBandsView *self = AUSCULTA_BANDS_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_TITLE:
-      g_value_set_string (value, self->title);
-      break;
-    case PROP_DB_MIN:
-      g_value_set_double (value, self->db_min);
-      break;
-    case PROP_DB_MAX:
-      g_value_set_double (value, self->db_max);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -185,7 +110,6 @@ ausculta_bands_view_finalize (GObject *object)
 {
   AuscultaBandsView *self = AUSCULTA_BANDS_VIEW (object);
 
-  g_free (self->title);
   g_array_unref (self->centres);
   g_array_unref (self->levels);
   g_array_unref (self->low);
@@ -198,26 +122,14 @@ static void
 ausculta_bands_view_class_init (AuscultaBandsViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  AuscultaPlotViewClass *plot_class = AUSCULTA_PLOT_VIEW_CLASS (klass);
 
-  object_class->set_property = ausculta_bands_view_set_property;
-  object_class->get_property = ausculta_bands_view_get_property;
   object_class->finalize = ausculta_bands_view_finalize;
-  widget_class->snapshot = ausculta_bands_view_snapshot;
+  plot_class->frame = AUSCULTA_PLOT_FRAME_LEVELS;
+  plot_class->level_unit = _("dB");
+  plot_class->snapshot_data = ausculta_bands_view_snapshot_data;
 
-  properties[PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DB_MIN] =
-    g_param_spec_double ("db-min", NULL, NULL, -400.0, 400.0, 0.0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DB_MAX] =
-    g_param_spec_double ("db-max", NULL, NULL, -400.0, 400.0, 100.0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  gtk_widget_class_set_css_name (widget_class, "bands-view");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "bands-view");
 }
 
 static void
@@ -227,11 +139,8 @@ ausculta_bands_view_init (AuscultaBandsView *self)
   self->levels = g_array_new (FALSE, FALSE, sizeof (double));
   self->low = g_array_new (FALSE, FALSE, sizeof (double));
   self->high = g_array_new (FALSE, FALSE, sizeof (double));
-  self->db_min = 0.0;
-  self->db_max = 100.0;
+  ausculta_plot_view_set_frequency_range (AUSCULTA_PLOT_VIEW (self), 10.0, 25000.0);
   gtk_widget_set_size_request (GTK_WIDGET (self), 240, 160);
-  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
@@ -240,15 +149,19 @@ ausculta_bands_view_new (void)
   return g_object_new (AUSCULTA_TYPE_BANDS_VIEW, NULL);
 }
 
+/* Only when the count changes: an update is a message to every
+ * assistive technology, and live levels arrive at every frame. */
 static void
 update_accessible_description (AuscultaBandsView *self)
 {
+  guint n = ausculta_bands_view_count_violations (self);
   g_autofree char *text = NULL;
 
+  if (self->n_described == n + 1)
+    return;
+  self->n_described = n + 1;
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u band outside the reference",
-                                       "%u bands outside the reference",
-                                       ausculta_bands_view_count_violations (self)),
-                          ausculta_bands_view_count_violations (self));
+                                       "%u bands outside the reference", n), n);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "ausculta-plot-view.h"
 
 G_BEGIN_DECLS
 
 #define AUSCULTA_TYPE_BANDS_VIEW (ausculta_bands_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (AuscultaBandsView, ausculta_bands_view, AUSCULTA, BANDS_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (AuscultaBandsView, ausculta_bands_view, AUSCULTA, BANDS_VIEW, AuscultaPlotView)
 
 GtkWidget *ausculta_bands_view_new              (void);
 void       ausculta_bands_view_set_levels       (AuscultaBandsView *self,

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "ausculta-bench.h"
 #include "ausculta-inspect-page.h"
@@ -40,7 +41,9 @@ struct _AuscultaInspectPage
   char                  *operator_name;
   guint                  counts[4];          /* per AuscultaVerdict */
   guint                  sync_timeout;
+  GCancellable          *sync_cancellable;   /* the outbox count in flight, if any */
   char                  *setup_notes;
+  double                 shown_progress;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaInspectPage, ausculta_inspect_page, GTK_TYPE_WIDGET)
@@ -76,18 +79,15 @@ update_counters (AuscultaInspectPage *self)
   gtk_label_set_label (self->counters_label, text);
 }
 
-static gboolean
-update_sync_badge (gpointer user_data)
+static void
+show_sync_badge (AuscultaInspectPage       *self,
+                 const AuscultaOutboxStats *stats)
 {
-  AuscultaInspectPage *self = user_data;
-  g_autoptr(AuscultaOutboxStats) stats = NULL;
   g_autofree char *text = NULL;
   AuscultaSyncMonitor *monitor;
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->sync_label), "synced");
   gtk_widget_remove_css_class (GTK_WIDGET (self->sync_label), "offline");
-  if (self->archive != NULL)
-    stats = ausculta_outbox_get_stats (self->archive, AUSCULTA_OUTBOX_TARGET_MONGODB, NULL);
   if (stats == NULL)
     text = g_strdup (_("Not archiving"));
   else if (stats->backlog == 0 && stats->last_success == NULL)
@@ -106,10 +106,55 @@ update_sync_badge (gpointer user_data)
       gtk_widget_add_css_class (GTK_WIDGET (self->sync_label), "offline");
     }
   gtk_label_set_label (self->sync_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_label), TRUE);
   /* The workers' own words: which target is offline and why. */
   monitor = ausculta_sync_monitor_get_default ();
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label),
                                monitor != NULL ? ausculta_sync_monitor_get_summary (monitor) : NULL);
+}
+
+/* Counting a million-row outbox takes a while: never on the main thread. */
+static void
+count_outbox_in_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  g_task_return_pointer (task, ausculta_outbox_get_stats (task_data, AUSCULTA_OUTBOX_TARGET_MONGODB, NULL),
+                         (GDestroyNotify) ausculta_outbox_stats_free);
+}
+
+static void
+on_outbox_counted (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaOutboxStats) stats = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* Disposed: the widgets are gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->sync_cancellable);
+  show_sync_badge (self, stats);
+}
+
+static gboolean
+update_sync_badge (gpointer user_data)
+{
+  AuscultaInspectPage *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  if (self->archive == NULL)
+    show_sync_badge (self, NULL);
+  if (self->archive == NULL || self->sync_cancellable != NULL)
+    return G_SOURCE_CONTINUE;
+  self->sync_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->sync_cancellable, on_outbox_counted, NULL);
+  g_task_set_source_tag (task, update_sync_badge);
+  g_task_set_task_data (task, g_object_ref (self->archive), g_object_unref);
+  g_task_run_in_thread (task, count_outbox_in_thread);
   return G_SOURCE_CONTINUE;
 }
 
@@ -154,19 +199,26 @@ on_block (AuscultaInspection  *inspection,
                                    n_frames, sample_rate, offset, captured);
 }
 
+/* A block moves the bar by well under a pixel, and each move makes GTK lay
+ * the window out again: the bar follows in steps of a percent. */
 static void
 on_progress (AuscultaInspection  *inspection,
              GParamSpec          *pspec,
              AuscultaInspectPage *self)
 {
   const char *run = ausculta_inspection_get_run (inspection);
+  double progress = ausculta_inspection_get_progress (inspection);
   g_autofree char *text = NULL;
 
   if (run != NULL)
     /* Translators: %s is the run, "up" or "down" */
     text = g_strdup_printf (_("Run %s"), run);
-  gtk_progress_bar_set_fraction (self->progress_bar, ausculta_inspection_get_progress (inspection));
-  gtk_progress_bar_set_text (self->progress_bar, text);
+  if (g_strcmp0 (text, gtk_progress_bar_get_text (self->progress_bar)) != 0)
+    gtk_progress_bar_set_text (self->progress_bar, text);
+  if (fabs (progress - self->shown_progress) < 0.01 && progress != 0.0 && progress != 1.0)
+    return;
+  self->shown_progress = progress;
+  gtk_progress_bar_set_fraction (self->progress_bar, progress);
 }
 
 static void
@@ -432,6 +484,8 @@ ausculta_inspect_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->sync_cancellable);
+  g_clear_object (&self->sync_cancellable);
   g_clear_handle_id (&self->sync_timeout, g_source_remove);
   g_clear_object (&self->inspection);
   g_clear_object (&self->archive);
@@ -527,6 +581,7 @@ ausculta_inspect_page_init (AuscultaInspectPage *self)
   g_signal_connect_object (self->login_bar, "notify::user-name", G_CALLBACK (on_user_name), self, 0);
   ausculta_login_bar_set_archive (self->login_bar, self->archive);
   update_counters (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_label), FALSE);
   update_sync_badge (self);
   update_actions (self);
   self->sync_timeout = g_timeout_add_seconds (5, update_sync_badge, self);

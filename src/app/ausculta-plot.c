@@ -164,38 +164,67 @@ ausculta_plot_get_ink (GtkWidget *widget,
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
-guint
-ausculta_plot_reduce_columns (const double        *x,
-                              const double        *values,
-                              gsize                n,
-                              AuscultaColumnRange *columns,
-                              guint                n_columns)
+void
+ausculta_plot_merge_columns (const AuscultaColumnRange *in,
+                             guint                      n_in,
+                             AuscultaColumnRange       *out,
+                             guint                      n_out)
 {
-  guint filled = 0;
-
-  for (guint c = 0; c < n_columns; c++)
-    columns[c].filled = FALSE;
-  for (gsize i = 0; i < n; i++)
+  for (guint c = 0; c < n_out; c++)
     {
-      AuscultaColumnRange *column;
-      double position = floor (x[i]);
+      guint i0 = (guint) ((guint64) c * n_in / n_out);
+      guint i1 = (guint) ((guint64) (c + 1) * n_in / n_out);
 
-      if (!(position >= 0.0 && position < n_columns) || !isfinite (values[i]))
-        continue;
-      column = &columns[(guint) position];
-      if (!column->filled)
+      if (i1 <= i0)
         {
-          column->min = column->max = (float) values[i];
-          column->filled = TRUE;
-          filled++;
+          i0 = (guint) ((2 * (guint64) c + 1) * n_in / (2 * (guint64) n_out));
+          i1 = i0 + 1;
         }
-      else
+      out[c].filled = FALSE;
+      for (guint i = i0; i < i1 && i < n_in; i++)
         {
-          column->min = MIN (column->min, (float) values[i]);
-          column->max = MAX (column->max, (float) values[i]);
+          if (!in[i].filled)
+            continue;
+          out[c].min = out[c].filled ? MIN (out[c].min, in[i].min) : in[i].min;
+          out[c].max = out[c].filled ? MAX (out[c].max, in[i].max) : in[i].max;
+          out[c].filled = TRUE;
         }
     }
-  return filled;
+}
+
+void
+ausculta_plot_fill_columns (cairo_t                   *cr,
+                            const AuscultaPlotArea    *area,
+                            const AuscultaColumnRange *columns,
+                            guint                      n_columns,
+                            double                     thickness)
+{
+  double previous_top = 0, previous_bottom = 0;
+  gboolean connected = FALSE;
+
+  cairo_save (cr);
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+  for (guint c = 0; c < n_columns; c++)
+    {
+      double top, bottom, from, to;
+
+      if (!columns[c].filled || !isfinite (columns[c].min) || !isfinite (columns[c].max))
+        {
+          connected = FALSE;
+          continue;
+        }
+      top = round (ausculta_plot_y_for_value (area, columns[c].max));
+      bottom = round (ausculta_plot_y_for_value (area, columns[c].min));
+      from = connected ? MIN (top, previous_bottom) : top;
+      to = connected ? MAX (bottom, previous_top) : bottom;
+      cairo_rectangle (cr, area->x + c, from - floor (thickness / 2),
+                       thickness, to - from + thickness);
+      previous_top = top;
+      previous_bottom = bottom;
+      connected = TRUE;
+    }
+  cairo_fill (cr);
+  cairo_restore (cr);
 }
 
 void

@@ -45,14 +45,23 @@ void    ausculta_plot_get_ink           (GtkWidget         *widget,
                                          GdkRGBA           *ink);
 char   *ausculta_plot_format_frequency  (double             frequency);
 
-/* Reduces n values at positions x[i] (increasing pixel positions) to one
- * min/max range per pixel column 0..n_columns-1; returns the columns
- * filled. Positions outside the columns are ignored. */
-guint   ausculta_plot_reduce_columns    (const double      *x,
-                                         const double      *values,
-                                         gsize              n,
-                                         AuscultaColumnRange *columns,
-                                         guint              n_columns);
+/* Merges @n_in column ranges into @n_out of them, whichever is larger:
+ * an output column takes the input columns under it, or the one under its
+ * centre when it is narrower than an input column. */
+void    ausculta_plot_merge_columns     (const AuscultaColumnRange *in,
+                                         guint              n_in,
+                                         AuscultaColumnRange *out,
+                                         guint              n_out);
+/* Fills column c (at area->x + c) from its max to its min level as one
+ * pixel-aligned box, stretched to meet the previous column so that the
+ * trace stays connected, @thickness pixels wide and at least as tall;
+ * without antialiasing, so that cairo fills boxes instead of tracing a
+ * path. The caller sets the source and clips to the area. */
+void    ausculta_plot_fill_columns      (cairo_t           *cr,
+                                         const AuscultaPlotArea *area,
+                                         const AuscultaColumnRange *columns,
+                                         guint              n_columns,
+                                         double             thickness);
 
 /* One point of a spectrum reduced for the screen: the strongest bin of a
  * slice of log-frequency, at its own frequency. */

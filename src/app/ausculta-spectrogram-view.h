@@ -3,13 +3,13 @@
 
 #include <gtk/gtk.h>
 
-#include "ausculta-plot.h"
+#include "ausculta-plot-view.h"
 
 G_BEGIN_DECLS
 
 #define AUSCULTA_TYPE_SPECTROGRAM_VIEW (ausculta_spectrogram_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (AuscultaSpectrogramView, ausculta_spectrogram_view, AUSCULTA, SPECTROGRAM_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (AuscultaSpectrogramView, ausculta_spectrogram_view, AUSCULTA, SPECTROGRAM_VIEW, AuscultaPlotView)
 
 GtkWidget *ausculta_spectrogram_view_new         (void);
 void       ausculta_spectrogram_view_push        (AuscultaSpectrogramView *self,

@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "ausculta-plot.h"
 #include "ausculta-spectrum-view.h"
 
 /* A live spectrum on a log-frequency axis in dB, with an optional peak
@@ -18,137 +17,83 @@
 
 struct _AuscultaSpectrumView
 {
-  GtkWidget  parent_instance;
+  AuscultaPlotView  parent_instance;
 
-  char      *title;
-  GArray    *levels;        /* AuscultaSpectrumPoint, dB */
-  GArray    *peaks;         /* AuscultaSpectrumPoint, dB, max since the last reset */
-  double     f_min, f_max;
-  double     db_min, db_max;
-  gboolean   peak_hold;
-  double     cursor_x;      /* widget pixels, < 0 when hidden */
+  GArray           *levels;        /* AuscultaSpectrumPoint, dB */
+  GArray           *peaks;         /* AuscultaSpectrumPoint, dB, max since the last reset */
+  gboolean          peak_hold;
+  double            cursor_x;      /* widget pixels, < 0 when hidden */
 };
 
-G_DEFINE_FINAL_TYPE (AuscultaSpectrumView, ausculta_spectrum_view, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (AuscultaSpectrumView, ausculta_spectrum_view, AUSCULTA_TYPE_PLOT_VIEW)
 
 enum {
   PROP_0,
-  PROP_TITLE,
   PROP_PEAK_HOLD,
-  PROP_DB_MIN,
-  PROP_DB_MAX,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
+/* The points are equal slices of the area's log-frequency axis, so a
+ * point's pixel column follows from its index alone. */
 static void
-ausculta_spectrum_view_get_area (AuscultaSpectrumView *self,
-                                 AuscultaPlotArea     *area)
-{
-  ausculta_plot_area_init (area, gtk_widget_get_width (GTK_WIDGET (self)),
-                           gtk_widget_get_height (GTK_WIDGET (self)), TRUE);
-  area->f_min = self->f_min;
-  area->f_max = self->f_max;
-  area->v_min = self->db_min;
-  area->v_max = self->db_max;
-}
-
-static void
-draw_trace (cairo_t                *cr,
+fill_trace (cairo_t                *cr,
             const AuscultaPlotArea *area,
-            const GArray           *points)
+            const GArray           *points,
+            double                  thickness)
 {
   const AuscultaSpectrumPoint *point = (const AuscultaSpectrumPoint *) points->data;
   guint n_columns = (guint) ceil (area->width);
-  g_autofree double *x = g_new (double, points->len);
-  g_autofree double *levels = g_new (double, points->len);
+  g_autofree AuscultaColumnRange *slices = g_new (AuscultaColumnRange, points->len);
   g_autofree AuscultaColumnRange *columns = g_new (AuscultaColumnRange, n_columns);
-  gboolean started = FALSE;
 
   for (guint i = 0; i < points->len; i++)
     {
-      x[i] = point[i].frequency > 0 ? ausculta_plot_x_for_frequency (area, point[i].frequency) - area->x
-                                    : -1.0;
-      levels[i] = point[i].level;
+      slices[i].min = slices[i].max = (float) point[i].level;
+      slices[i].filled = isfinite (point[i].level);
     }
-  ausculta_plot_reduce_columns (x, levels, points->len, columns, n_columns);
-  for (guint c = 0; c < n_columns; c++)
-    {
-      double px = area->x + c + 0.5;
-
-      if (!columns[c].filled)
-        continue;
-      if (!started)
-        cairo_move_to (cr, px, ausculta_plot_y_for_value (area, columns[c].max));
-      cairo_line_to (cr, px, ausculta_plot_y_for_value (area, columns[c].max));
-      cairo_line_to (cr, px, ausculta_plot_y_for_value (area, columns[c].min));
-      started = TRUE;
-    }
-  cairo_stroke (cr);
+  ausculta_plot_merge_columns (slices, points->len, columns, n_columns);
+  ausculta_plot_fill_columns (cr, area, columns, n_columns, thickness);
 }
 
 static void
-draw_cursor (AuscultaSpectrumView   *self,
-             cairo_t                *cr,
-             const AuscultaPlotArea *area,
-             const GdkRGBA          *ink)
+ausculta_spectrum_view_snapshot_data (AuscultaPlotView       *view,
+                                      GtkSnapshot            *snapshot,
+                                      const AuscultaPlotArea *area)
 {
-  g_autofree char *text = ausculta_spectrum_view_dup_readout_text (self);
-  cairo_text_extents_t extents;
-
-  if (text == NULL)
-    return;
-  gdk_cairo_set_source_rgba (cr, ink);
-  cairo_set_line_width (cr, 1.0);
-  cairo_move_to (cr, round (self->cursor_x) + 0.5, area->y);
-  cairo_line_to (cr, round (self->cursor_x) + 0.5, area->y + area->height);
-  cairo_stroke (cr);
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size (cr, 11.0);
-  cairo_text_extents (cr, text, &extents);
-  cairo_move_to (cr, area->x + area->width - extents.width - 4.0, area->y - 8.0);
-  cairo_show_text (cr, text);
-}
-
-static void
-ausculta_spectrum_view_snapshot (GtkWidget   *widget,
-                                 GtkSnapshot *snapshot)
-{
-  AuscultaSpectrumView *self = AUSCULTA_SPECTRUM_VIEW (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  AuscultaPlotArea area;
-  GdkRGBA ink, blue, orange;
+  AuscultaSpectrumView *self = AUSCULTA_SPECTRUM_VIEW (view);
+  g_autofree char *readout = NULL;
+  gboolean cursor = self->cursor_x >= area->x && self->cursor_x <= area->x + area->width;
+  GdkRGBA blue, orange, ink;
   cairo_t *cr;
 
-  if (width <= 0 || height <= 0)
+  if (self->levels->len < 2 && !cursor)
     return;
-  ausculta_spectrum_view_get_area (self, &area);
-  ausculta_plot_get_ink (widget, &ink);
   gdk_rgba_parse (&blue, AUSCULTA_PLOT_BLUE);
   gdk_rgba_parse (&orange, AUSCULTA_PLOT_ORANGE);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  ausculta_plot_draw_log_f_axes (cr, &area, &ink, 20.0, _("dB"));
-  ausculta_plot_draw_title (cr, &area, &ink, self->title);
-  cairo_rectangle (cr, area.x, area.y, area.width, area.height);
-  cairo_clip (cr);
-  cairo_set_line_width (cr, 1.0);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (area->x, area->y, area->width, area->height));
   if (self->peak_hold && self->peaks->len > 1)
     {
       gdk_cairo_set_source_rgba (cr, &orange);
-      draw_trace (cr, &area, self->peaks);
+      fill_trace (cr, area, self->peaks, 1.0);
     }
   if (self->levels->len > 1)
     {
-      cairo_set_line_width (cr, 1.5);
       gdk_cairo_set_source_rgba (cr, &blue);
-      draw_trace (cr, &area, self->levels);
+      fill_trace (cr, area, self->levels, 2.0);
     }
-  cairo_reset_clip (cr);
-  if (self->cursor_x >= area.x && self->cursor_x <= area.x + area.width)
-    draw_cursor (self, cr, &area, &ink);
+  if (cursor)
+    {
+      ausculta_plot_get_ink (GTK_WIDGET (self), &ink);
+      gdk_cairo_set_source_rgba (cr, &ink);
+      cairo_rectangle (cr, round (self->cursor_x), area->y, 1.0, area->height);
+      cairo_fill (cr);
+    }
   cairo_destroy (cr);
+  readout = cursor ? ausculta_spectrum_view_dup_readout_text (self) : NULL;
+  if (readout != NULL)
+    ausculta_plot_view_snapshot_corner_text (view, snapshot, area, readout);
 }
 
 static void
@@ -176,7 +121,7 @@ move_cursor (GtkWidget  *widget,
   AuscultaPlotArea area;
   double x;
 
-  ausculta_spectrum_view_get_area (self, &area);
+  ausculta_plot_view_get_area (AUSCULTA_PLOT_VIEW (self), &area);
   x = self->cursor_x < 0 ? area.x + area.width / 2 : self->cursor_x;
   x = CLAMP (x + g_variant_get_int32 (parameter), area.x, area.x + area.width);
   ausculta_spectrum_view_set_cursor (self, x);
@@ -192,24 +137,16 @@ ausculta_spectrum_view_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_TITLE:
-      g_free (self->title);
-      self->title = g_value_dup_string (value);
-      break;
     case PROP_PEAK_HOLD:
+      if (self->peak_hold == g_value_get_boolean (value))
+        return;
       self->peak_hold = g_value_get_boolean (value);
-      break;
-    case PROP_DB_MIN:
-      self->db_min = g_value_get_double (value);
-      break;
-    case PROP_DB_MAX:
-      self->db_max = g_value_get_double (value);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      g_object_notify_by_pspec (object, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -222,17 +159,8 @@ ausculta_spectrum_view_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_TITLE:
-      g_value_set_string (value, self->title);
-      break;
     case PROP_PEAK_HOLD:
       g_value_set_boolean (value, self->peak_hold);
-      break;
-    case PROP_DB_MIN:
-      g_value_set_double (value, self->db_min);
-      break;
-    case PROP_DB_MAX:
-      g_value_set_double (value, self->db_max);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -244,7 +172,6 @@ ausculta_spectrum_view_finalize (GObject *object)
 {
   AuscultaSpectrumView *self = AUSCULTA_SPECTRUM_VIEW (object);
 
-  g_free (self->title);
   g_array_unref (self->levels);
   g_array_unref (self->peaks);
 
@@ -256,24 +183,18 @@ ausculta_spectrum_view_class_init (AuscultaSpectrumViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  AuscultaPlotViewClass *plot_class = AUSCULTA_PLOT_VIEW_CLASS (klass);
 
   object_class->set_property = ausculta_spectrum_view_set_property;
   object_class->get_property = ausculta_spectrum_view_get_property;
   object_class->finalize = ausculta_spectrum_view_finalize;
-  widget_class->snapshot = ausculta_spectrum_view_snapshot;
+  plot_class->frame = AUSCULTA_PLOT_FRAME_LEVELS;
+  plot_class->level_unit = _("dB");
+  plot_class->snapshot_data = ausculta_spectrum_view_snapshot_data;
 
-  properties[PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_PEAK_HOLD] =
     g_param_spec_boolean ("peak-hold", NULL, NULL, TRUE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DB_MIN] =
-    g_param_spec_double ("db-min", NULL, NULL, -400.0, 400.0, 0.0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DB_MAX] =
-    g_param_spec_double ("db-max", NULL, NULL, -400.0, 400.0, 100.0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "spectrum.move-cursor", "i", move_cursor);
@@ -282,7 +203,6 @@ ausculta_spectrum_view_class_init (AuscultaSpectrumViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0,
                                        "spectrum.move-cursor", "i", 4);
   gtk_widget_class_set_css_name (widget_class, "spectrum-view");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
@@ -292,10 +212,6 @@ ausculta_spectrum_view_init (AuscultaSpectrumView *self)
 
   self->levels = g_array_new (FALSE, FALSE, sizeof (AuscultaSpectrumPoint));
   self->peaks = g_array_new (FALSE, FALSE, sizeof (AuscultaSpectrumPoint));
-  self->f_min = 10.0;
-  self->f_max = 24000.0;
-  self->db_min = 0.0;
-  self->db_max = 100.0;
   self->peak_hold = TRUE;
   self->cursor_x = -1.0;
 
@@ -304,8 +220,6 @@ ausculta_spectrum_view_init (AuscultaSpectrumView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self), 240, 160);
-  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
@@ -330,11 +244,14 @@ ausculta_spectrum_view_set_points (AuscultaSpectrumView        *self,
                                    double                       f_min,
                                    double                       f_max)
 {
+  AuscultaPlotArea area;
+
   g_return_if_fail (AUSCULTA_IS_SPECTRUM_VIEW (self));
   g_return_if_fail (points != NULL || n_points == 0);
   g_return_if_fail (0 < f_min && f_min < f_max);
 
-  if (n_points != self->peaks->len || f_min != self->f_min || f_max != self->f_max)
+  ausculta_plot_view_get_area (AUSCULTA_PLOT_VIEW (self), &area);
+  if (n_points != self->peaks->len || f_min != area.f_min || f_max != area.f_max)
     {
       g_array_set_size (self->peaks, 0);
       g_array_append_vals (self->peaks, points, n_points);
@@ -349,8 +266,7 @@ ausculta_spectrum_view_set_points (AuscultaSpectrumView        *self,
     }
   g_array_set_size (self->levels, 0);
   g_array_append_vals (self->levels, points, n_points);
-  self->f_min = f_min;
-  self->f_max = f_max;
+  ausculta_plot_view_set_frequency_range (AUSCULTA_PLOT_VIEW (self), f_min, f_max);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -423,7 +339,7 @@ ausculta_spectrum_view_get_readout (AuscultaSpectrumView *self,
 
   if (self->cursor_x < 0 || self->levels->len < 2)
     return FALSE;
-  ausculta_spectrum_view_get_area (self, &area);
+  ausculta_plot_view_get_area (AUSCULTA_PLOT_VIEW (self), &area);
   /* The strongest point within two pixels, else the nearest one. */
   for (guint i = 0; i < self->levels->len; i++)
     {

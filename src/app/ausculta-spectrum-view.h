@@ -3,13 +3,13 @@
 
 #include <gtk/gtk.h>
 
-#include "ausculta-plot.h"
+#include "ausculta-plot-view.h"
 
 G_BEGIN_DECLS
 
 #define AUSCULTA_TYPE_SPECTRUM_VIEW (ausculta_spectrum_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (AuscultaSpectrumView, ausculta_spectrum_view, AUSCULTA, SPECTRUM_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (AuscultaSpectrumView, ausculta_spectrum_view, AUSCULTA, SPECTRUM_VIEW, AuscultaPlotView)
 
 GtkWidget *ausculta_spectrum_view_new             (void);
 void       ausculta_spectrum_view_set_spectrum    (AuscultaSpectrumView *self,

@@ -3,13 +3,13 @@
 
 #include <gtk/gtk.h>
 
-#include "ausculta-plot.h"
+#include "ausculta-plot-view.h"
 
 G_BEGIN_DECLS
 
 #define AUSCULTA_TYPE_WAVEFORM_VIEW (ausculta_waveform_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (AuscultaWaveformView, ausculta_waveform_view, AUSCULTA, WAVEFORM_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (AuscultaWaveformView, ausculta_waveform_view, AUSCULTA, WAVEFORM_VIEW, AuscultaPlotView)
 
 GtkWidget *ausculta_waveform_view_new         (void);
 void       ausculta_waveform_view_set_samples (AuscultaWaveformView *self,

@@ -35,23 +35,69 @@ show_in_window (GtkWidget *widget,
 }
 
 static void
-test_reduce_columns (void)
+test_merge_columns (void)
 {
-  const double x[] = { 0.2, 0.7, 1.5, 1.9, 2.1, 5.0, -1.0, 2.5 };
-  const double v[] = { 3.0, -1.0, 7.0, 8.0, NAN, 1.0, 100.0, 4.0 };
-  AuscultaColumnRange columns[4];
+  const AuscultaColumnRange eight[] = {
+    { 1, 2, TRUE }, { -1, 0, TRUE }, { 5, 6, TRUE }, { 0, 0, FALSE },
+    { 0, 0, FALSE }, { 0, 0, FALSE }, { 3, 3, TRUE }, { 9, 9, TRUE },
+  };
+  const AuscultaColumnRange two[] = { { 1, 2, TRUE }, { 7, 8, TRUE } };
+  AuscultaColumnRange out[4];
 
-  g_assert_cmpuint (ausculta_plot_reduce_columns (x, v, G_N_ELEMENTS (x), columns, 4), ==, 3);
-  g_assert_true (columns[0].filled);
-  g_assert_cmpfloat (columns[0].min, ==, -1.0);
-  g_assert_cmpfloat (columns[0].max, ==, 3.0);
-  g_assert_cmpfloat (columns[1].min, ==, 7.0);
-  g_assert_cmpfloat (columns[1].max, ==, 8.0);
-  /* NaN is skipped, not drawn. */
-  g_assert_cmpfloat (columns[2].min, ==, 4.0);
-  g_assert_cmpfloat (columns[2].max, ==, 4.0);
-  /* Out of range on both sides: ignored. */
-  g_assert_false (columns[3].filled);
+  /* Fewer columns: each takes the two under it. */
+  ausculta_plot_merge_columns (eight, 8, out, 4);
+  g_assert_true (out[0].filled);
+  g_assert_cmpfloat (out[0].min, ==, -1);
+  g_assert_cmpfloat (out[0].max, ==, 2);
+  g_assert_cmpfloat (out[1].min, ==, 5);
+  g_assert_cmpfloat (out[1].max, ==, 6);
+  g_assert_false (out[2].filled);
+  g_assert_cmpfloat (out[3].min, ==, 3);
+  g_assert_cmpfloat (out[3].max, ==, 9);
+  /* More columns: each takes the one under its centre. */
+  ausculta_plot_merge_columns (two, 2, out, 4);
+  g_assert_cmpfloat (out[1].max, ==, 2);
+  g_assert_cmpfloat (out[2].min, ==, 7);
+  g_assert_cmpfloat (out[3].max, ==, 8);
+}
+
+static guint32
+pixel_at (cairo_surface_t *surface,
+          int              x,
+          int              y)
+{
+  const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (surface)
+                                          + y * cairo_image_surface_get_stride (surface));
+
+  return row[x] & 0xffffff;
+}
+
+static void
+test_fill_columns (void)
+{
+  /* Levels 0..10 on a 10-pixel-high area: level v is at y = 10 - v. */
+  const AuscultaPlotArea area = { .x = 0, .y = 0, .width = 4, .height = 10, .v_min = 0, .v_max = 10 };
+  const AuscultaColumnRange columns[] = { { 2, 3, TRUE }, { 7, 8, TRUE }, { 0, 0, FALSE }, { 5, 5, TRUE } };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 4, 12);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0, 0, 1);
+  ausculta_plot_fill_columns (cr, &area, columns, G_N_ELEMENTS (columns), 1.0);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  /* Column 0 spans levels 2..3; column 1 jumps up to 7..8 and reaches
+   * down to meet it, so the trace has no gap; no antialiased grey. */
+  for (int y = 0; y < 12; y++)
+    {
+      g_assert_cmphex (pixel_at (surface, 0, y), ==, y >= 7 && y <= 8 ? 0x0000ff : 0xffffff);
+      g_assert_cmphex (pixel_at (surface, 1, y), ==, y >= 2 && y <= 7 ? 0x0000ff : 0xffffff);
+      /* An empty column breaks the trace. */
+      g_assert_cmphex (pixel_at (surface, 2, y), ==, 0xffffff);
+      g_assert_cmphex (pixel_at (surface, 3, y), ==, y == 5 ? 0x0000ff : 0xffffff);
+    }
+  cairo_surface_destroy (surface);
 }
 
 static double *
@@ -109,6 +155,47 @@ test_spectrum_readout (void)
   ausculta_test_save_shot (shot, "plot-spectrum");
   g_assert_cmpuint (ausculta_test_count_pixels (shot, 0xff7800, 40), >, 10);
   g_assert_cmpuint (ausculta_test_count_pixels (shot, 0x3584e4, 40), >, 100);
+  gtk_window_destroy (window);
+}
+
+/* Live frames redraw the data only: the axes, grid, labels and title are
+ * drawn again when the title or the style changes, not at every frame. */
+static void
+test_frame_cached (void)
+{
+  GtkWidget *view = ausculta_spectrum_view_new ();
+  GtkWindow *window = show_in_window (view, 640, 320);
+  AuscultaPlotView *plot = AUSCULTA_PLOT_VIEW (view);
+  AuscultaSpectrumPoint points[512];
+  g_autoptr(GdkTexture) shot = NULL;
+  guint drawn;
+
+  ausculta_plot_view_set_db_range (plot, 0.0, 100.0);
+  for (int frame = 0; frame < 20; frame++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+        {
+          points[i].frequency = 10.0 * pow (2400.0, (i + 0.5) / G_N_ELEMENTS (points));
+          points[i].level = 50.0 + 20.0 * sin (i * 0.05 + frame);
+        }
+      ausculta_spectrum_view_set_points (AUSCULTA_SPECTRUM_VIEW (view), points, G_N_ELEMENTS (points),
+                                         10.0, 24000.0);
+      ausculta_test_wait_ms (20);
+    }
+  drawn = ausculta_plot_view_get_n_frames_drawn (plot);
+  g_assert_cmpuint (drawn, >=, 1);
+  g_assert_cmpuint (drawn, <=, 2);
+  shot = ausculta_test_render (GTK_WIDGET (window));
+  g_assert_cmpuint (ausculta_test_count_pixels (shot, 0x3584e4, 40), >, 500);
+
+  ausculta_plot_view_set_title (plot, "AC spectrum");
+  g_assert_cmpstr (ausculta_plot_view_get_title (plot), ==, "AC spectrum");
+  ausculta_test_wait_ms (100);
+  g_assert_cmpuint (ausculta_plot_view_get_n_frames_drawn (plot), ==, drawn + 1);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  ausculta_test_wait_ms (300);
+  g_assert_cmpuint (ausculta_plot_view_get_n_frames_drawn (plot), ==, drawn + 2);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   gtk_window_destroy (window);
 }
 
@@ -312,8 +399,10 @@ main (int   argc,
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
 
-  g_test_add_func ("/ausculta/gui/plots/reduce-columns", test_reduce_columns);
+  g_test_add_func ("/ausculta/gui/plots/merge-columns", test_merge_columns);
+  g_test_add_func ("/ausculta/gui/plots/fill-columns", test_fill_columns);
   g_test_add_func ("/ausculta/gui/plots/spectrum-readout", test_spectrum_readout);
+  g_test_add_func ("/ausculta/gui/plots/frame-cached", test_frame_cached);
   g_test_add_func ("/ausculta/gui/plots/bands-violations", test_bands_violations);
   g_test_add_func ("/ausculta/gui/plots/spectrogram-waveform", test_spectrogram_and_waveform);
   g_test_add_func ("/ausculta/gui/plots/verdict-banner", test_verdict_banner);
