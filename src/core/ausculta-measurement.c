@@ -201,6 +201,15 @@ ausculta_verdict_from_string (const char      *text,
   return FALSE;
 }
 
+static const struct { guint flag; const char *name; } health_names[] = {
+  { AUSCULTA_HEALTH_DEAD_CHANNEL, "dead-channel" },
+  { AUSCULTA_HEALTH_CLIPPING, "clipping" },
+  { AUSCULTA_HEALTH_DC_OFFSET, "dc-offset" },
+  { AUSCULTA_HEALTH_NOISE_FLOOR, "noise-floor" },
+  { AUSCULTA_HEALTH_OVERRUN, "overrun" },
+  { AUSCULTA_HEALTH_SHORT_RUN, "short-run" },
+};
+
 /**
  * ausculta_health_to_string:
  *
@@ -210,20 +219,32 @@ ausculta_verdict_from_string (const char      *text,
 char *
 ausculta_health_to_string (guint health)
 {
-  static const struct { guint flag; const char *name; } names[] = {
-    { AUSCULTA_HEALTH_DEAD_CHANNEL, "dead-channel" },
-    { AUSCULTA_HEALTH_CLIPPING, "clipping" },
-    { AUSCULTA_HEALTH_DC_OFFSET, "dc-offset" },
-    { AUSCULTA_HEALTH_NOISE_FLOOR, "noise-floor" },
-    { AUSCULTA_HEALTH_OVERRUN, "overrun" },
-    { AUSCULTA_HEALTH_SHORT_RUN, "short-run" },
-  };
   GString *text = g_string_new (NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (health & names[i].flag)
-      g_string_append_printf (text, "%s%s", text->len ? "," : "", names[i].name);
+  for (guint i = 0; i < G_N_ELEMENTS (health_names); i++)
+    if (health & health_names[i].flag)
+      g_string_append_printf (text, "%s%s", text->len ? "," : "", health_names[i].name);
   return g_string_free (text, FALSE);
+}
+
+/**
+ * ausculta_health_flag_from_string:
+ * @word: one word of ausculta_health_to_string(), e.g. "clipping"
+ * @flag: (out): its #AuscultaHealth flag
+ *
+ * Returns: %FALSE if @word names no flag.
+ */
+gboolean
+ausculta_health_flag_from_string (const char *word,
+                                  guint      *flag)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (health_names); i++)
+    if (g_str_equal (word, health_names[i].name))
+      {
+        *flag = health_names[i].flag;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 /**

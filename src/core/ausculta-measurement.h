@@ -105,6 +105,8 @@ const char          *ausculta_verdict_to_string         (AuscultaVerdict      ve
 gboolean             ausculta_verdict_from_string       (const char          *text,
                                                          AuscultaVerdict     *verdict);
 char                *ausculta_health_to_string          (guint                health);
+gboolean             ausculta_health_flag_from_string   (const char          *word,
+                                                         guint               *flag);
 
 char                *ausculta_uuid7_new                 (void);
 

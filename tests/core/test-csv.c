@@ -10,6 +10,7 @@
 
 #include "ausculta-csv.h"
 #include "ausculta-feature-layout.h"
+#include "ausculta-measurement.h"
 
 /* The real exports of the original bench (../shared/data/seed). */
 static char *
@@ -546,6 +547,46 @@ test_other_layout (BadFixture *fixture, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* The trailing health column `ausculta-cli features` writes is read into
+ * flags; a word that is no flag is refused with its line and column. */
+static void
+test_health_column (BadFixture *fixture, gconstpointer data)
+{
+  static const char * const cells[] = { "", "up/AC:clipping+dc-offset down/vib:dead-channel",
+                                        "up/AC:loud" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaCsvReader) reader = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *message = NULL;
+  g_auto(GStrv) header = g_strsplit (fixture->lines[0], ",", -1);
+  guint n_columns = g_strv_length (header);
+  const AuscultaCsvRow *row;
+
+  for (guint i = 0; i <= G_N_ELEMENTS (cells); i++)
+    {
+      char *line = g_strdup_printf ("%s,%s", g_strchomp (fixture->lines[i]),
+                                    i == 0 ? "health" : cells[i - 1]);
+      g_free (fixture->lines[i]);
+      fixture->lines[i] = line;
+    }
+  path = write_lines (fixture, "health.csv");
+  reader = ausculta_csv_reader_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ausculta_csv_reader_get_n_features (reader), ==, 432);
+  row = ausculta_csv_reader_next (reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (row->health, ==, 0);
+  row = ausculta_csv_reader_next (reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (row->health, ==, AUSCULTA_HEALTH_CLIPPING | AUSCULTA_HEALTH_DC_OFFSET
+                                     | AUSCULTA_HEALTH_DEAD_CHANNEL);
+  g_assert_null (ausculta_csv_reader_next (reader, &error));
+  g_assert_error (error, AUSCULTA_CSV_ERROR, AUSCULTA_CSV_ERROR_HEALTH);
+  message = g_strdup_printf ("%s:4: column %u (health): “loud” is not a health flag", path,
+                             n_columns + 1);
+  g_assert_true (g_str_has_prefix (error->message, message));
+}
+
 /* Numbers are read exactly as strtod reads them, decimal comma or point. */
 static void
 test_numbers_exact (BadFixture *fixture, gconstpointer data)
@@ -636,6 +677,8 @@ main (int    argc,
   g_test_add ("/ausculta/csv/numbers-exact", BadFixture, NULL, bad_setup, test_numbers_exact,
               bad_teardown);
   g_test_add ("/ausculta/csv/streams", BadFixture, NULL, bad_setup, test_streams, bad_teardown);
+  g_test_add ("/ausculta/csv/health-column", BadFixture, NULL, bad_setup, test_health_column,
+              bad_teardown);
   g_test_add ("/ausculta/csv/other-layout", BadFixture, NULL, bad_setup, test_other_layout,
               bad_teardown);
   return g_test_run ();

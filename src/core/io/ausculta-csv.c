@@ -10,6 +10,7 @@
 
 #include "ausculta-csv.h"
 #include "ausculta-feature-layout.h"
+#include "ausculta-measurement.h"
 
 /* A 432-feature line is about 4 KiB; anything longer than this is not a
  * measurement export and is refused before it can exhaust memory. */
@@ -21,6 +22,7 @@ typedef enum {
   COLUMN_INDEX,
   COLUMN_TARGET,
   COLUMN_ROW_STATISTIC,
+  COLUMN_HEALTH,          /* sensor health, as `ausculta-cli features` writes it */
 } ColumnKind;
 
 typedef struct {
@@ -271,6 +273,8 @@ classify_columns (AuscultaCsvReader *reader,
         column->kind = COLUMN_TARGET, target_column = i;
       else if (is_row_statistic (column->name))
         column->kind = COLUMN_ROW_STATISTIC;
+      else if (g_str_equal (column->name, "health"))
+        column->kind = COLUMN_HEALTH;
       else if (reader->historical)
         {
           column->kind = COLUMN_FEATURE;
@@ -280,7 +284,7 @@ classify_columns (AuscultaCsvReader *reader,
               set_line_error (reader, error, AUSCULTA_CSV_ERROR_UNKNOWN_COLUMN,
                               "column %u (%s): unknown column; expected index, target, "
                               "a historical feature name such as V1_AC_down or G29vib_up, "
-                              "or a row statistic", i + 1, column->name);
+                              "a row statistic or health", i + 1, column->name);
               g_ptr_array_free (names, TRUE);
               return FALSE;
             }
@@ -610,6 +614,44 @@ check_label (AuscultaCsvReader *reader,
   return FALSE;
 }
 
+/* The health cell: empty, or RUN/CHANNEL:FLAG+FLAG items separated by
+ * spaces; the row keeps the or-ed flags. */
+static gboolean
+parse_health (AuscultaCsvReader *reader,
+              guint              column,
+              const char        *cell,
+              guint             *health,
+              GError           **error)
+{
+  g_auto(GStrv) items = g_strsplit (cell, " ", -1);
+
+  *health = 0;
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      const char *colon = strrchr (items[i], ':');
+      g_auto(GStrv) words = NULL;
+
+      if (items[i][0] == '\0')
+        continue;
+      words = g_strsplit (colon != NULL ? colon + 1 : items[i], "+", -1);
+      for (guint w = 0; words[w] != NULL; w++)
+        {
+          guint flag;
+
+          if (!ausculta_health_flag_from_string (words[w], &flag))
+            {
+              set_line_error (reader, error, AUSCULTA_CSV_ERROR_HEALTH,
+                              "column %u (health): “%s” is not a health flag; expected "
+                              "RUN/CHANNEL:FLAG+FLAG with dead-channel, clipping, dc-offset, "
+                              "noise-floor, overrun or short-run", column + 1, words[w]);
+              return FALSE;
+            }
+          *health |= flag;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_row (AuscultaCsvReader *reader,
            GError           **error)
@@ -619,6 +661,7 @@ parse_row (AuscultaCsvReader *reader,
   row->line = reader->line_number;
   row->target = NAN;
   row->n_missing = 0;
+  row->health = 0;
 
   for (guint i = 0; i < reader->n_columns; i++)
     {
@@ -652,6 +695,11 @@ parse_row (AuscultaCsvReader *reader,
           reader->features[column->feature] = value;
           if (isnan (value))
             row->n_missing++;
+          break;
+
+        case COLUMN_HEALTH:
+          if (!parse_health (reader, i, g_strstrip (cell), &row->health, error))
+            return FALSE;
           break;
 
         case COLUMN_ROW_STATISTIC:

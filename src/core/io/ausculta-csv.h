@@ -20,6 +20,7 @@ typedef enum {
   AUSCULTA_CSV_ERROR_NUMBER,
   AUSCULTA_CSV_ERROR_LABEL,
   AUSCULTA_CSV_ERROR_READ,
+  AUSCULTA_CSV_ERROR_HEALTH,
 } AuscultaCsvError;
 
 /* What the `target` column means is fixed by the historical layouts:
@@ -37,6 +38,7 @@ typedef struct {
   double        target;     /* NaN when the file has no target column */
   const double *features;   /* in the reader's feature order; NaN where a cell is empty */
   guint         n_missing;
+  guint         health;     /* AuscultaHealth flags of a `health` column; 0 without one */
 } AuscultaCsvRow;
 
 typedef struct _AuscultaCsvReader AuscultaCsvReader;
