@@ -23,11 +23,15 @@
 #define U32 (FLT_EPSILON / 2.0)
 #define MAX_CENTRED_NORM 1e18
 /* bounds the double-precision rounding of the norms, of the centring, and of
- * scikit-learn's own surrogate relative to the true squared distance: all
- * below (d + 3) 2^-53 (||x||² + ||y||²) ~ 1e-13 for d < 500, and 1e-12 is
- * also safe far beyond */
-#define DOUBLE_SLACK 1e-12
+ * the surrogate ||x||² - 2x·y + ||y||² computed in double, relative to the
+ * true squared distance: each below (d + 3) 2^-53 (||x||² + ||y||²), so
+ * 8 (d + 8) 2^-52 is safe */
+#define DOUBLE_SLACK(d) (8.0 * ((d) + 8.0) * DBL_EPSILON)
+/* products underflowing in float32, and centred values below float32's
+ * normal range (absolute error 2^-150 each: 2^-150 sqrt(d) ||y - c|| per
+ * product, twice) */
 #define TINY_SLACK 1e-30
+#define SUBNORMAL_SLACK(d, norm) (4e-45 * sqrt ((double) (d)) * (norm))
 
 /* Σ (v - center)² of one row, and the row centred in float32. */
 static double
@@ -78,7 +82,8 @@ ausculta_knn_screen_init (AuscultaKnnScreen *screen,
         }
       screen->ref_norms[r] = sqrt (sq);
       screen->ref_centred_sq[r] = sq;
-      screen->ref_slack[r] = DOUBLE_SLACK * (sq + ref_sqnorms[r]) + TINY_SLACK;
+      screen->ref_slack[r] = DOUBLE_SLACK (n_cols) * (sq + ref_sqnorms[r]) + TINY_SLACK
+                             + SUBNORMAL_SLACK (n_cols, screen->ref_norms[r]);
     }
   return TRUE;
 }
@@ -340,8 +345,10 @@ screen_row (const ScreenJob *job,
 {
   const AuscultaKnnScreen *sc = job->screen;
   guint n = sc->n_ref, d = sc->n_cols, k = job->k, count = 0;
-  double alpha = 2.0 * (d + 3) * U32 * (1.0 + 1e-3) * sqrt (centred_sq);
-  double row_slack = DOUBLE_SLACK * (centred_sq + x_sqnorm) + TINY_SLACK;
+  /* |float32 product - exact| <= gamma (d + 3) ||x - c|| ||y - c||, times 2 */
+  double alpha = 2.0 * (d + 3) * U32 / (1.0 - (d + 3) * U32) * (1.0 + 1e-6) * sqrt (centred_sq);
+  double row_slack = DOUBLE_SLACK (d) * (centred_sq + x_sqnorm) + TINY_SLACK
+                     + SUBNORMAL_SLACK (d, sqrt (centred_sq));
   double *lower = scratch, *heap = scratch + n, threshold;
 
   /* the k-th smallest upper bound: at least k references are that near */
