@@ -329,7 +329,9 @@ ausculta_archive_model_init (AuscultaArchiveModel *self)
   self->verdict = -1;
 }
 
-/* An empty model that fills itself from @archive: read the count now. */
+/* An empty model on @archive: it fills itself from the count that
+ * ausculta_archive_model_refresh() reads (counting a million rows takes
+ * a while: nobody waits for it before they look at the list). */
 AuscultaArchiveModel *
 ausculta_archive_model_new (AuscultaArchive *archive)
 {
@@ -339,6 +341,5 @@ ausculta_archive_model_new (AuscultaArchive *archive)
 
   self = g_object_new (AUSCULTA_TYPE_ARCHIVE_MODEL, NULL);
   self->archive = g_object_ref (archive);
-  ausculta_archive_model_refresh (self);
   return self;
 }

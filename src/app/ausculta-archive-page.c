@@ -34,6 +34,7 @@ struct _AuscultaArchivePage
   AuscultaArchiveModel *model;
   AuscultaArchive      *archive;
   gboolean              filtered;       /* the list is a filtered query, not the paged model */
+  gboolean              counted;        /* the model was asked for its count */
   GCancellable         *cancellable;
 };
 
@@ -384,6 +385,15 @@ on_back (AuscultaArchivePage *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }
 
+/* The window opens on another page: the archive is counted when this one
+ * is first shown. */
+static void
+on_map (AuscultaArchivePage *self)
+{
+  if (self->model != NULL && !self->counted)
+    ausculta_archive_page_refresh (self);
+}
+
 static void
 ausculta_archive_page_dispose (GObject *object)
 {
@@ -437,6 +447,7 @@ ausculta_archive_page_init (AuscultaArchivePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   add_columns (self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
 
 /* Shows @archive's measurements (or the empty state without one). */
@@ -460,11 +471,16 @@ ausculta_archive_page_set_archive (AuscultaArchivePage *self,
       return;
     }
   self->model = ausculta_archive_model_new (archive);
+  self->counted = FALSE;
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_items_changed), self, 0);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    ausculta_archive_page_refresh (self);
 }
 
+/* Reads the list again; before the page was first shown there is nothing
+ * to read again: showing it will. */
 void
 ausculta_archive_page_refresh (AuscultaArchivePage *self)
 {
@@ -472,8 +488,11 @@ ausculta_archive_page_refresh (AuscultaArchivePage *self)
 
   if (self->filtered)
     run_filtered_query (self);
-  else if (self->model != NULL)
-    ausculta_archive_model_refresh (self->model);
+  else if (self->model != NULL && (self->counted || gtk_widget_get_mapped (GTK_WIDGET (self))))
+    {
+      self->counted = TRUE;
+      ausculta_archive_model_refresh (self->model);
+    }
 }
 
 /**
