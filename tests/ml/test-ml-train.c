@@ -120,6 +120,73 @@ test_unseen_defect (void)
   g_assert_cmpfloat (caught_combined, >, 0.9);
 }
 
+/* Half acoustic (dB) columns, half vibration (linear, 10^N(0, 1)) columns;
+ * the last two rows are a good unit 4 standard deviations off in one
+ * acoustic column, then in one vibration column. */
+static AuscultaDataset *
+make_two_sensors (void)
+{
+  const char *names[] = { "V1_AC_up", "V2_AC_up", "V3_AC_up", "V4_AC_up",
+                          "V1_vib_up", "V2_vib_up", "V3_vib_up", "V4_vib_up", NULL };
+  g_autofree double *x = ml_test_gaussian (202, 8, 11);
+  AuscultaDataset *data = ausculta_dataset_new (names);
+
+  for (guint r = 0; r < 202; r++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u", r);
+      double *row = x + (gsize) r * 8;
+
+      for (guint c = 0; r >= 200 && c < 8; c++)
+        row[c] = 0.0;
+      row[0] += r == 200 ? 4.0 : 0.0;
+      row[4] += r == 201 ? 4.0 : 0.0;
+      for (guint c = 4; c < 8; c++)
+        row[c] = pow (10.0, row[c]);
+      ausculta_dataset_append (data, name, NULL, r < 200 ? AUSCULTA_DATASET_LABEL_OK : 1, row);
+    }
+  return data;
+}
+
+/* The default recipe weighs vibration columns 0.5: the same deviation
+ * counts half as much there as in an acoustic column; vib_weight=1 counts
+ * them alike. */
+static void
+test_vibration_weight (void)
+{
+  g_autoptr(AuscultaDataset) data = make_two_sensors ();
+  const char *plain[] = { "detector=knn", "vib_weight=1", NULL };
+  g_autoptr(AuscultaModel) weighted = ausculta_model_train (data, NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(AuscultaModel) unweighted = ausculta_model_train (data, plain, NULL, NULL, NULL, NULL);
+  double w[2], u[2];
+
+  g_assert_cmpstr (ausculta_model_get_parameter (weighted, "vib_weight"), ==, "0.5");
+  g_assert_true (ausculta_model_score_matrix (weighted, data->values + 200 * 8, 2, w, NULL, NULL));
+  g_assert_true (ausculta_model_score_matrix (unweighted, data->values + 200 * 8, 2, u, NULL, NULL));
+  g_test_message ("acoustic / vibration deviation: weighted %.2f / %.2f, unweighted %.2f / %.2f",
+                  w[0], w[1], u[0], u[1]);
+  g_assert_cmpfloat (fabs (u[1] / u[0] - 1.0), <, 0.2);
+  g_assert_cmpfloat (w[1], <, 0.75 * w[0]);
+}
+
+/* The classifier weighs columns itself: the vibration weight leaves its
+ * logit unchanged. */
+static void
+test_classifier_ignores_weight (void)
+{
+  g_autoptr(AuscultaDataset) data = make_two_sensors ();
+  const char *half[] = { "detector=logistic", NULL };
+  const char *one[] = { "detector=logistic", "vib_weight=1", NULL };
+  g_autoptr(AuscultaModel) a = ausculta_model_train (data, half, NULL, NULL, NULL, NULL);
+  g_autoptr(AuscultaModel) b = ausculta_model_train (data, one, NULL, NULL, NULL, NULL);
+  g_autofree double *sa = g_new (double, data->n_rows);
+  g_autofree double *sb = g_new (double, data->n_rows);
+
+  g_assert_true (ausculta_model_score_matrix (a, data->values, data->n_rows, sa, NULL, NULL));
+  g_assert_true (ausculta_model_score_matrix (b, data->values, data->n_rows, sb, NULL, NULL));
+  for (guint r = 0; r < data->n_rows; r++)
+    g_assert_cmpfloat_with_epsilon (sa[r], sb[r], 1e-6 * (1.0 + fabs (sb[r])));
+}
+
 static void
 record_progress (double      fraction,
                  const char *step,
@@ -183,6 +250,7 @@ test_bad_requests (void)
   assert_train_fails (good, "n_neigbors=5", AUSCULTA_MODEL_ERROR_PARAMETER, "unknown setting “n_neigbors”");
   assert_train_fails (good, "metric=chebyshev", AUSCULTA_MODEL_ERROR_PARAMETER, "metric=chebyshev");
   assert_train_fails (good, "target_frr=2", AUSCULTA_MODEL_ERROR_PARAMETER, "target_frr=2");
+  assert_train_fails (good, "vib_weight=0", AUSCULTA_MODEL_ERROR_PARAMETER, "vib_weight=0");
   assert_train_fails (good, "detector=logistic", AUSCULTA_MODEL_ERROR_DATA, "0 bad");
   holes->values[17 * D + 3] = NAN;
   assert_train_fails (holes, "detector=lof", AUSCULTA_MODEL_ERROR_NAN, "row m9_17: feature V4_AC_up");
@@ -196,6 +264,8 @@ main (int    argc,
   g_test_add_func ("/ausculta/ml/train/target-false-reject-rate", test_target_frr);
   g_test_add_func ("/ausculta/ml/train/target-escape-rate", test_target_escape);
   g_test_add_func ("/ausculta/ml/train/unseen-defect", test_unseen_defect);
+  g_test_add_func ("/ausculta/ml/train/vibration-weight", test_vibration_weight);
+  g_test_add_func ("/ausculta/ml/train/classifier-ignores-weight", test_classifier_ignores_weight);
   g_test_add_func ("/ausculta/ml/train/progress-and-cancel", test_progress_and_cancel);
   g_test_add_func ("/ausculta/ml/train/bad-requests", test_bad_requests);
   return g_test_run ();

@@ -11,7 +11,7 @@
 
 typedef struct {
   const AuscultaDataset *data;
-  char                 **settings;     /* the caller's, then repeats=1 for inner thresholds */
+  const char * const    *settings;     /* the recipe, inner thresholds included, as trained */
   GCancellable          *cancellable;
   AuscultaProgressFunc   progress;
   gpointer               user_data;
@@ -44,7 +44,7 @@ train_and_score (CrossValidation *cv,
   g_autofree double *x = g_new (double, (gsize) MAX (test_rows->len, 1) * data->n_cols);
   g_autofree double *scores = g_new (double, MAX (test_rows->len, 1));
 
-  model = ausculta_model_train (train, (const char * const *) cv->settings, cv->cancellable,
+  model = ausculta_model_train (train, cv->settings, cv->cancellable,
                                 NULL, NULL, error);
   if (model == NULL)
     return FALSE;
@@ -124,17 +124,6 @@ is_supervised (const char * const *settings)
   return supervised;
 }
 
-static char **
-inner_settings (const char * const *settings)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (settings != NULL)
-    g_strv_builder_addv (builder, (const char **) settings);
-  g_strv_builder_add (builder, "repeats=1");
-  return g_strv_builder_end (builder);
-}
-
 static void
 add_repeat_summary (AuscultaValidationReport *report,
                     const AuscultaDataset    *data,
@@ -158,8 +147,7 @@ ausculta_cross_validate (const AuscultaDataset *data,
                          gpointer               user_data,
                          GError               **error)
 {
-  g_auto(GStrv) inner = inner_settings (settings);
-  CrossValidation cv = { data, inner, cancellable, progress, user_data, 0, 0 };
+  CrossValidation cv = { data, settings, cancellable, progress, user_data, 0, 0 };
   g_autofree double *margins = NULL;
   g_autoptr(AuscultaValidationReport) report = NULL;
   gboolean supervised = is_supervised (settings);

@@ -118,6 +118,30 @@ ausculta_preprocess_fit (AuscultaPreprocess     *pre,
   fit_scaler (pre, rows, n_rows);
 }
 
+/**
+ * ausculta_preprocess_weight_vibration:
+ *
+ * The two sensors are not equally telling: on the original bench's motors
+ * the microphone separates bad units from good ones far better than the
+ * accelerometer, whose 216 standardised columns then mostly add spread
+ * between good units to every distance. A weight below 1 lets the
+ * vibration still count (a defect seen only there is still caught) without
+ * drowning the acoustic differences.
+ */
+void
+ausculta_preprocess_weight_vibration (AuscultaPreprocess *pre,
+                                      const char * const *names,
+                                      double              vib_weight)
+{
+  g_return_if_fail (vib_weight > 0.0);
+
+  if (pre->scale == NULL)
+    return;
+  for (guint c = 0; c < pre->n_cols; c++)
+    if (ausculta_feature_is_linear (names[c]))
+      pre->scale[c] /= vib_weight;
+}
+
 void
 ausculta_preprocess_clear (AuscultaPreprocess *pre)
 {

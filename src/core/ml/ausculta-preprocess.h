@@ -38,6 +38,12 @@ void        ausculta_preprocess_fit              (AuscultaPreprocess     *pre,
                                                   guint                   n_rows,
                                                   guint                   n_cols);
 void        ausculta_preprocess_clear            (AuscultaPreprocess     *pre);
+/* Multiplies the scaled vibration columns by @vib_weight (> 0), acoustic
+ * columns keeping weight 1: folded into the scale, so a weighted model is
+ * scored exactly as an unweighted one. No effect without scaling. */
+void        ausculta_preprocess_weight_vibration (AuscultaPreprocess     *pre,
+                                                  const char * const     *names,
+                                                  double                  vib_weight);
 /* Transforms @n_rows rows of @in into @out (which may be @in). */
 void        ausculta_preprocess_apply            (const AuscultaPreprocess *pre,
                                                   const double           *in,

@@ -14,11 +14,13 @@
 static const char * const known_keys[] = {
   "detector", "preprocess", "n_neighbors", "metric", "n_components", "variance", "statistic",
   "C", "combine", "target_frr", "target_escape", "folds", "repeats", "seed", "version",
-  "profile_name", "profile_hash", NULL
+  "profile_name", "profile_hash", "vib_weight", NULL
 };
 
 #define DEFAULT_DETECTOR   "knn"
 #define DEFAULT_PREPROCESS "log-standard"
+/* chosen by tools/evaluate-models (see its table of variants) */
+#define DEFAULT_VIB_WEIGHT "0.5"
 
 typedef struct {
   GHashTable           *params;
@@ -27,6 +29,7 @@ typedef struct {
   gboolean              combined;
   AuscultaDetectorKind  combine_kind;
   AuscultaPreprocessKind pre_kind;
+  double                vib_weight;
   double                target_frr;
   double                target_escape;  /* NaN: use target_frr */
   guint                 folds;
@@ -73,7 +76,7 @@ parse_settings (const char * const *settings,
         return parameter_error (error, "unknown setting “%s”; known settings: detector, "
                                 "preprocess, n_neighbors, metric, n_components, variance, "
                                 "statistic, C, combine, target_frr, target_escape, folds, "
-                                "repeats, seed, version, profile_name, profile_hash", key);
+                                "repeats, seed, version, profile_name, profile_hash, vib_weight", key);
       g_hash_table_replace (params, g_steal_pointer (&key), g_strdup (eq + 1));
     }
   return TRUE;
@@ -139,12 +142,18 @@ train_plan_init (TrainPlan          *plan,
   g_hash_table_insert (plan->params, g_strdup ("preprocess"), g_strdup (DEFAULT_PREPROCESS));
   if (!parse_settings (settings, plan->params, error) || !plan_kinds (plan, error))
     return FALSE;
+  /* the weight is part of the default recipe; plain standard scaling stays
+   * scikit-learn's StandardScaler unless asked otherwise */
+  if (plan->pre_kind == AUSCULTA_PREPROCESS_LOG_STANDARD
+      && !g_hash_table_contains (plan->params, "vib_weight"))
+    g_hash_table_insert (plan->params, g_strdup ("vib_weight"), g_strdup (DEFAULT_VIB_WEIGHT));
   if (!plan_number (plan, "target_frr", plan->supervised ? 0.01 : 0.02, 0.0, 0.5,
                     &plan->target_frr, error)
       || !plan_number (plan, "target_escape", NAN, 0.0, 0.5, &plan->target_escape, error)
       || !plan_number (plan, "folds", 5, 2, 50, &folds, error)
       || !plan_number (plan, "repeats", 2, 1, 50, &repeats, error)
-      || !plan_number (plan, "seed", 1, 0, G_MAXINT32, &seed, error))
+      || !plan_number (plan, "seed", 1, 0, G_MAXINT32, &seed, error)
+      || !plan_number (plan, "vib_weight", 1.0, 1e-3, 1e3, &plan->vib_weight, error))
     return FALSE;
   plan->folds = (guint) folds;
   plan->repeats = (guint) repeats;
@@ -173,6 +182,37 @@ is_training_row (const TrainPlan       *plan,
                           : ausculta_label_is_good (label);
 }
 
+/* The column weights are for the detectors, which have no labels to weigh
+ * columns with; the classifier learns its own: it is fitted on the
+ * unweighted columns, then its coefficients are divided by the weights so
+ * that it gives the weighted rows the same logit. */
+static gboolean
+fit_classifier (const TrainPlan       *plan,
+                const double          *x,
+                const guint8          *bad,
+                guint                  n,
+                guint                  d,
+                const double          *weight,
+                AuscultaDetector      *det,
+                GCancellable          *cancellable,
+                GError               **error)
+{
+  g_autofree double *unweighted = NULL;
+
+  if (weight == NULL)
+    return ausculta_detector_fit (det, AUSCULTA_DETECTOR_KIND_LOGISTIC, plan->params, x, bad, n, d,
+                                  cancellable, error);
+  unweighted = g_new (double, (gsize) n * d);
+  for (gsize i = 0; i < (gsize) n * d; i++)
+    unweighted[i] = x[i] / weight[i % d];
+  if (!ausculta_detector_fit (det, AUSCULTA_DETECTOR_KIND_LOGISTIC, plan->params, unweighted, bad,
+                              n, d, cancellable, error))
+    return FALSE;
+  for (guint c = 0; c < d; c++)
+    det->coef[c] /= weight[c];
+  return TRUE;
+}
+
 static gboolean
 fit_detector (const TrainPlan       *plan,
               AuscultaDetectorKind   kind,
@@ -180,6 +220,7 @@ fit_detector (const TrainPlan       *plan,
               const guint8          *bad,
               guint                  n,
               guint                  d,
+              const double          *weight,
               AuscultaDetector      *det,
               GCancellable          *cancellable,
               GError               **error)
@@ -188,7 +229,7 @@ fit_detector (const TrainPlan       *plan,
   guint n_good = 0;
 
   if (kind == AUSCULTA_DETECTOR_KIND_LOGISTIC)
-    return ausculta_detector_fit (det, kind, plan->params, x, bad, n, d, cancellable, error);
+    return fit_classifier (plan, x, bad, n, d, weight, det, cancellable, error);
   /* detectors learn what good looks like */
   good_rows = g_new (double, (gsize) n * d);
   for (guint r = 0; r < n; r++)
@@ -212,6 +253,7 @@ fit_model (const TrainPlan       *plan,
   g_autofree double *x = g_new (double, (gsize) n * d);
   g_autofree double *good = g_new (double, (gsize) n * d);
   g_autofree guint8 *bad = g_new0 (guint8, n);
+  g_autofree double *weight = NULL;
   AuscultaPreprocess pre;
   AuscultaDetector primary, secondary;
   double center[2] = { 0.0, 0.0 }, scale[2] = { 1.0, 1.0 };
@@ -233,13 +275,21 @@ fit_model (const TrainPlan       *plan,
     }
   ausculta_preprocess_fit (&pre, plan->pre_kind, (const char * const *) data->feature_names,
                            good, n_good, d);
+  if (plan->vib_weight != 1.0 && pre.scale != NULL)
+    {
+      weight = g_new (double, d);
+      for (guint c = 0; c < d; c++)
+        weight[c] = ausculta_feature_is_linear (data->feature_names[c]) ? plan->vib_weight : 1.0;
+      ausculta_preprocess_weight_vibration (&pre, (const char * const *) data->feature_names,
+                                            plan->vib_weight);
+    }
   ausculta_preprocess_apply (&pre, x, n, x);
-  if (!fit_detector (plan, plan->kind, x, bad, n, d, &primary, cancellable, error))
+  if (!fit_detector (plan, plan->kind, x, bad, n, d, weight, &primary, cancellable, error))
     {
       ausculta_preprocess_clear (&pre);
       return NULL;
     }
-  if (plan->combined && !fit_detector (plan, plan->combine_kind, x, bad, n, d, &secondary,
+  if (plan->combined && !fit_detector (plan, plan->combine_kind, x, bad, n, d, weight, &secondary,
                                        cancellable, error))
     {
       ausculta_preprocess_clear (&pre);

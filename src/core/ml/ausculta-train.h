@@ -20,6 +20,8 @@ typedef void (*AuscultaProgressFunc) (double      fraction,
  * `ausculta-cli train --set`:
  *   detector=lof|knn|mahalanobis|pca|logistic   (default knn)
  *   preprocess=standard|log-standard|none        (default log-standard)
+ *   vib_weight=W    weight of the scaled vibration columns, acoustic ones
+ *                   weighing 1 (default 0.5 with log-standard, else 1)
  *   n_neighbors=K  metric=euclidean|manhattan|cosine   (lof, knn)
  *   n_components=N or variance=0.95, statistic=spe|t2|both   (pca)
  *   C=1.0                                         (logistic)
