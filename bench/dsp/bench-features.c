@@ -19,7 +19,7 @@
 #define RATE 51200.0
 #define SECONDS 5.0
 #define REPEATS 100
-/* The numpy/scipy reference takes 7 times longer per run. */
+/* The numpy/scipy reference takes about 5 times longer per run. */
 #define REFERENCE_REPEATS 40
 
 static const char * const runs[] = { "down", "up" };
@@ -199,7 +199,7 @@ main (void)
   g_unlink (reference_features);
 
   ausculta_bench_report ("features: default profile, 2 runs x 2 channels x 5 s at 51.2 kHz "
-                         "(best of 100 and 40, thread CPU time)", ours, scipy,
+                         "(CPU time, best of 100; reference best of 40)", ours, scipy,
                          "numpy/scipy in double precision: welch + band sums, steady-state allocator");
   ausculta_bench_report ("features against the bare FFTW floor (same transforms)",
                          ours, floor_time, "bare FFTW r2c executions");
