@@ -126,7 +126,6 @@ ausculta_bands_view_class_init (AuscultaBandsViewClass *klass)
 
   object_class->finalize = ausculta_bands_view_finalize;
   plot_class->frame = AUSCULTA_PLOT_FRAME_LEVELS;
-  plot_class->level_unit = _("dB");
   plot_class->snapshot_data = ausculta_bands_view_snapshot_data;
 
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "bands-view");
@@ -140,6 +139,7 @@ ausculta_bands_view_init (AuscultaBandsView *self)
   self->low = g_array_new (FALSE, FALSE, sizeof (double));
   self->high = g_array_new (FALSE, FALSE, sizeof (double));
   ausculta_plot_view_set_frequency_range (AUSCULTA_PLOT_VIEW (self), 10.0, 25000.0);
+  ausculta_plot_view_set_unit (AUSCULTA_PLOT_VIEW (self), _("dB"));
   gtk_widget_set_size_request (GTK_WIDGET (self), 240, 160);
 }
 

@@ -17,6 +17,7 @@
 typedef struct
 {
   char            *title;
+  char            *unit;       /* of the levels (dB) or of the samples */
   double           db_min, db_max;
   double           f_min, f_max;
 
@@ -34,6 +35,7 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (AuscultaPlotView, ausculta_plot_view, GTK_T
 enum {
   PROP_0,
   PROP_TITLE,
+  PROP_UNIT,
   PROP_DB_MIN,
   PROP_DB_MAX,
   N_PROPS
@@ -63,7 +65,7 @@ draw_frame (AuscultaPlotView       *self,
   switch (AUSCULTA_PLOT_VIEW_GET_CLASS (self)->frame)
     {
     case AUSCULTA_PLOT_FRAME_LEVELS:
-      ausculta_plot_draw_log_f_axes (cr, area, ink, 20.0, AUSCULTA_PLOT_VIEW_GET_CLASS (self)->level_unit);
+      ausculta_plot_draw_log_f_axes (cr, area, ink, 20.0, priv->unit);
       break;
     case AUSCULTA_PLOT_FRAME_FILLED:
       ausculta_plot_colormap (0.0, &r, &g, &b);
@@ -152,6 +154,9 @@ ausculta_plot_view_set_property (GObject      *object,
     case PROP_TITLE:
       ausculta_plot_view_set_title (self, g_value_get_string (value));
       break;
+    case PROP_UNIT:
+      ausculta_plot_view_set_unit (self, g_value_get_string (value));
+      break;
     case PROP_DB_MIN:
       ausculta_plot_view_set_db_range (self, g_value_get_double (value), priv->db_max);
       break;
@@ -176,6 +181,9 @@ ausculta_plot_view_get_property (GObject    *object,
     {
     case PROP_TITLE:
       g_value_set_string (value, priv->title);
+      break;
+    case PROP_UNIT:
+      g_value_set_string (value, priv->unit);
       break;
     case PROP_DB_MIN:
       g_value_set_double (value, priv->db_min);
@@ -206,6 +214,7 @@ ausculta_plot_view_finalize (GObject *object)
   AuscultaPlotViewPrivate *priv = ausculta_plot_view_get_instance_private (AUSCULTA_PLOT_VIEW (object));
 
   g_free (priv->title);
+  g_free (priv->unit);
 
   G_OBJECT_CLASS (ausculta_plot_view_parent_class)->finalize (object);
 }
@@ -224,6 +233,9 @@ ausculta_plot_view_class_init (AuscultaPlotViewClass *klass)
 
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UNIT] =
+    g_param_spec_string ("unit", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DB_MIN] =
     g_param_spec_double ("db-min", NULL, NULL, -400.0, 400.0, 0.0,
@@ -273,6 +285,33 @@ ausculta_plot_view_set_title (AuscultaPlotView *self,
   priv->title = g_strdup (title);
   invalidate_frame (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+const char *
+ausculta_plot_view_get_unit (AuscultaPlotView *self)
+{
+  AuscultaPlotViewPrivate *priv = ausculta_plot_view_get_instance_private (self);
+
+  g_return_val_if_fail (AUSCULTA_IS_PLOT_VIEW (self), NULL);
+
+  return priv->unit;
+}
+
+/* The unit of the values: over the level labels, after a waveform's peak. */
+void
+ausculta_plot_view_set_unit (AuscultaPlotView *self,
+                             const char       *unit)
+{
+  AuscultaPlotViewPrivate *priv = ausculta_plot_view_get_instance_private (self);
+
+  g_return_if_fail (AUSCULTA_IS_PLOT_VIEW (self));
+
+  if (g_strcmp0 (priv->unit, unit) == 0)
+    return;
+  g_free (priv->unit);
+  priv->unit = g_strdup (unit);
+  invalidate_frame (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNIT]);
 }
 
 double

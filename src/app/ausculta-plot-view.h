@@ -30,7 +30,6 @@ struct _AuscultaPlotViewClass
   GtkWidgetClass    parent_class;
 
   AuscultaPlotFrame frame;
-  const char       *level_unit;  /* over the level labels of AUSCULTA_PLOT_FRAME_LEVELS */
 
   /* Appends what changes with the data, over the frame. */
   void (*snapshot_data) (AuscultaPlotView       *self,
@@ -43,6 +42,9 @@ struct _AuscultaPlotViewClass
 const char *ausculta_plot_view_get_title           (AuscultaPlotView *self);
 void        ausculta_plot_view_set_title           (AuscultaPlotView *self,
                                                     const char       *title);
+const char *ausculta_plot_view_get_unit            (AuscultaPlotView *self);
+void        ausculta_plot_view_set_unit            (AuscultaPlotView *self,
+                                                    const char       *unit);
 double      ausculta_plot_view_get_db_min          (AuscultaPlotView *self);
 double      ausculta_plot_view_get_db_max          (AuscultaPlotView *self);
 void        ausculta_plot_view_set_db_range        (AuscultaPlotView *self,

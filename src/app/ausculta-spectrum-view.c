@@ -189,7 +189,6 @@ ausculta_spectrum_view_class_init (AuscultaSpectrumViewClass *klass)
   object_class->get_property = ausculta_spectrum_view_get_property;
   object_class->finalize = ausculta_spectrum_view_finalize;
   plot_class->frame = AUSCULTA_PLOT_FRAME_LEVELS;
-  plot_class->level_unit = _("dB");
   plot_class->snapshot_data = ausculta_spectrum_view_snapshot_data;
 
   properties[PROP_PEAK_HOLD] =
@@ -220,6 +219,7 @@ ausculta_spectrum_view_init (AuscultaSpectrumView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self), 240, 160);
+  ausculta_plot_view_set_unit (AUSCULTA_PLOT_VIEW (self), _("dB"));
 }
 
 GtkWidget *

@@ -21,7 +21,6 @@ struct _AuscultaWaveformView
 {
   AuscultaPlotView     parent_instance;
 
-  char                *unit;
   AuscultaColumnRange  columns[COLUMNS];
   guint                n_columns;
   double               peak;
@@ -33,14 +32,6 @@ struct _AuscultaWaveformView
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaWaveformView, ausculta_waveform_view, AUSCULTA_TYPE_PLOT_VIEW)
-
-enum {
-  PROP_0,
-  PROP_UNIT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static void
 ausculta_waveform_view_snapshot_data (AuscultaPlotView       *view,
@@ -72,53 +63,21 @@ ausculta_waveform_view_snapshot_data (AuscultaPlotView       *view,
 static void
 write_peak_text (AuscultaWaveformView *self)
 {
+  const char *unit = ausculta_plot_view_get_unit (AUSCULTA_PLOT_VIEW (self));
+
   g_free (self->peak_text);
   /* Translators: the peak of the waveform shown, its unit, and the
    * duration shown in milliseconds */
   self->peak_text = g_strdup_printf (_("peak %.3g %s, %.0f ms"), self->text_peak,
-                                     self->unit != NULL ? self->unit : "", self->duration * 1000);
+                                     unit != NULL ? unit : "", self->duration * 1000);
 }
 
+/* The unit is the base's: the peak text follows it. */
 static void
-ausculta_waveform_view_set_property (GObject      *object,
-                                     guint         prop_id,
-                                     const GValue *value,
-                                     GParamSpec   *pspec)
+on_unit (AuscultaWaveformView *self)
 {
-  AuscultaWaveformView *self = AUSCULTA_WAVEFORM_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_UNIT:
-      if (g_strcmp0 (self->unit, g_value_get_string (value)) == 0)
-        return;
-      g_free (self->unit);
-      self->unit = g_value_dup_string (value);
-      write_peak_text (self);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      g_object_notify_by_pspec (object, pspec);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ausculta_waveform_view_get_property (GObject    *object,
-                                     guint       prop_id,
-                                     GValue     *value,
-                                     GParamSpec *pspec)
-{
-  AuscultaWaveformView *self = AUSCULTA_WAVEFORM_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_UNIT:
-      g_value_set_string (value, self->unit);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  write_peak_text (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -126,7 +85,6 @@ ausculta_waveform_view_finalize (GObject *object)
 {
   AuscultaWaveformView *self = AUSCULTA_WAVEFORM_VIEW (object);
 
-  g_free (self->unit);
   g_free (self->peak_text);
 
   G_OBJECT_CLASS (ausculta_waveform_view_parent_class)->finalize (object);
@@ -138,16 +96,9 @@ ausculta_waveform_view_class_init (AuscultaWaveformViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   AuscultaPlotViewClass *plot_class = AUSCULTA_PLOT_VIEW_CLASS (klass);
 
-  object_class->set_property = ausculta_waveform_view_set_property;
-  object_class->get_property = ausculta_waveform_view_get_property;
   object_class->finalize = ausculta_waveform_view_finalize;
   plot_class->frame = AUSCULTA_PLOT_FRAME_BOX;
   plot_class->snapshot_data = ausculta_waveform_view_snapshot_data;
-
-  properties[PROP_UNIT] =
-    g_param_spec_string ("unit", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "waveform-view");
 }
@@ -156,6 +107,7 @@ static void
 ausculta_waveform_view_init (AuscultaWaveformView *self)
 {
   gtk_widget_set_size_request (GTK_WIDGET (self), 240, 100);
+  g_signal_connect (self, "notify::unit", G_CALLBACK (on_unit), NULL);
 }
 
 GtkWidget *
