@@ -9,7 +9,8 @@
 
 #include "ausculta-models-page.h"
 
-#include "ausculta-dataset-archive.h"
+#include "ausculta-models-approval.h"
+#include "ausculta-models-training.h"
 #include "ausculta-train.h"
 #include "ausculta-validation-view.h"
 
@@ -301,164 +302,6 @@ static const char *detectors[] = {
   "detector=" AUSCULTA_DETECTOR_LOGISTIC,
 };
 
-/* The progress of a worker, shared (reference-counted) between the worker
- * and the idle callbacks that show it. */
-typedef struct
-{
-  GMutex              lock;
-  AuscultaModelsPage *page;       /* a reference */
-  double              fraction;
-  char               *step;
-  gboolean            queued;
-} Progress;
-
-static void
-progress_clear (Progress *progress)
-{
-  g_mutex_clear (&progress->lock);
-  g_object_unref (progress->page);
-  g_free (progress->step);
-}
-
-static void
-progress_unref (Progress *progress)
-{
-  g_rc_box_release_full (progress, (GDestroyNotify) progress_clear);
-}
-
-typedef struct
-{
-  Progress *progress;
-  char     *user_name;
-  char     *csv_path;  /* the test rows; NULL: validate on the training rows */
-  gboolean  from_csv;
-  GStrv     settings;
-} TrainJob;
-
-typedef struct
-{
-  AuscultaModel            *model;
-  AuscultaValidationReport *report;
-} TrainResult;
-
-static void
-train_job_free (TrainJob *job)
-{
-  progress_unref (job->progress);
-  g_free (job->user_name);
-  g_free (job->csv_path);
-  g_strfreev (job->settings);
-  g_free (job);
-}
-
-static void
-train_result_free (TrainResult *result)
-{
-  g_clear_object (&result->model);
-  g_clear_pointer (&result->report, ausculta_validation_report_free);
-  g_free (result);
-}
-
-static gboolean
-show_progress (gpointer data)
-{
-  Progress *progress = data;
-  AuscultaModelsPage *self = progress->page;
-
-  g_mutex_lock (&progress->lock);
-  progress->queued = FALSE;
-  if (self->busy && self->cancellable != NULL)
-    {
-      gtk_progress_bar_set_fraction (self->progress_bar, progress->fraction);
-      gtk_progress_bar_set_text (self->progress_bar, progress->step);
-    }
-  g_mutex_unlock (&progress->lock);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_progress (double      fraction,
-             const char *step,
-             gpointer    user_data)
-{
-  Progress *progress = user_data;
-  gboolean queue;
-
-  g_mutex_lock (&progress->lock);
-  progress->fraction = fraction;
-  g_free (progress->step);
-  progress->step = g_strdup (step);
-  queue = !progress->queued;
-  progress->queued = TRUE;
-  g_mutex_unlock (&progress->lock);
-  if (queue)
-    g_idle_add_full (G_PRIORITY_DEFAULT, show_progress, g_rc_box_acquire (progress),
-                     (GDestroyNotify) progress_unref);
-}
-
-/* The archive's labelled measurements as a dataset; rows with a missing
- * feature are left out. */
-static AuscultaDataset *
-archive_dataset (AuscultaArchive *archive,
-                 GError         **error)
-{
-  return ausculta_dataset_load_archive (archive, NULL, error);
-}
-
-static AuscultaModel *
-load_production (AuscultaArchive *archive)
-{
-  g_autoptr(AuscultaModelInfo) info = ausculta_archive_get_production_model (archive, NULL);
-  g_autoptr(GBytes) file = NULL;
-
-  if (info == NULL || (file = ausculta_archive_get_model_file (archive, info->id, NULL)) == NULL)
-    return NULL;
-  return ausculta_model_load_bytes (file, NULL);
-}
-
-static void
-train_in_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  AuscultaModelsPage *self = source_object;
-  TrainJob *job = task_data;
-  g_autoptr(AuscultaDataset) training = NULL;
-  g_autoptr(AuscultaDataset) test = NULL;
-  g_autoptr(AuscultaModel) production = NULL;
-  TrainResult *result = g_new0 (TrainResult, 1);
-  const char *paths[] = { job->csv_path, NULL };
-  GError *error = NULL;
-
-  if (!ausculta_archive_check_role (self->archive, job->user_name, AUSCULTA_ROLE_ENGINEER, &error)
-      || (job->csv_path != NULL && (test = ausculta_dataset_load_csv (paths, &error)) == NULL)
-      || (!job->from_csv && (training = archive_dataset (self->archive, &error)) == NULL)
-      || (result->model = ausculta_model_train (job->from_csv ? test : training,
-                                                (const char * const *) job->settings, cancellable,
-                                                on_progress, job->progress, &error)) == NULL)
-    {
-      train_result_free (result);
-      g_task_return_error (task, error);
-      return;
-    }
-  /* The same rows for both models; production is left out if it cannot
-   * score them (another profile or feature set). */
-  production = load_production (self->archive);
-  result->report = ausculta_validate_model (result->model, production, test != NULL ? test : training,
-                                            cancellable, on_progress, job->progress, NULL);
-  if (result->report == NULL)
-    result->report = ausculta_validate_model (result->model, NULL, test != NULL ? test : training,
-                                              cancellable, on_progress, job->progress, &error);
-  if (result->report == NULL)
-    {
-      train_result_free (result);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, result, (GDestroyNotify) train_result_free);
-}
-
 static void
 show_report (AuscultaModelsPage *self,
              gboolean            on_training_rows)
@@ -484,23 +327,24 @@ on_trained (GObject      *object,
             gpointer      user_data)
 {
   AuscultaModelsPage *self = AUSCULTA_MODELS_PAGE (object);
-  TrainJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  TrainResult *trained = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(AuscultaModel) model = NULL;
+  AuscultaValidationReport *report = NULL;
+  gboolean on_training_rows = FALSE;
   g_autofree char *text = NULL;
 
-  set_busy (self, FALSE, FALSE);
-  if (trained == NULL)
+  if (!ausculta_models_training_finish (result, &model, &report, &on_training_rows, &error))
     {
+      set_busy (self, FALSE, FALSE);
       tell (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? _("Training cancelled")
                                                                             : error->message, TRUE);
       return;
     }
-  g_set_object (&self->candidate, trained->model);
+  set_busy (self, FALSE, FALSE);
+  g_set_object (&self->candidate, model);
   g_clear_pointer (&self->report, ausculta_validation_report_free);
-  self->report = g_steal_pointer (&trained->report);
-  train_result_free (trained);
-  show_report (self, job->csv_path == NULL || job->from_csv);
+  self->report = report;
+  show_report (self, on_training_rows);
   /* Translators: %s is the new candidate's version */
   text = g_strdup_printf (_("Candidate %s trained and validated"), ausculta_model_get_version (self->candidate));
   tell (self, text, FALSE);
@@ -511,10 +355,9 @@ void
 ausculta_models_page_train (AuscultaModelsPage *self,
                             const char * const *extra_settings)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) settings = NULL;
   guint detector = adw_combo_row_get_selected (self->detector_row);
-  TrainJob *job;
 
   g_return_if_fail (AUSCULTA_IS_MODELS_PAGE (self));
 
@@ -523,20 +366,13 @@ ausculta_models_page_train (AuscultaModelsPage *self,
   g_strv_builder_add (builder, detectors[MIN (detector, G_N_ELEMENTS (detectors) - 1)]);
   if (extra_settings != NULL)
     g_strv_builder_addv (builder, (const char **) extra_settings);
-  job = g_new0 (TrainJob, 1);
-  job->progress = g_rc_box_new0 (Progress);
-  g_mutex_init (&job->progress->lock);
-  job->progress->page = g_object_ref (self);
-  job->user_name = g_strdup (self->user_name);
-  job->csv_path = g_strdup (self->csv_path);
-  job->from_csv = self->csv_path != NULL && adw_combo_row_get_selected (self->source_row) == 1;
-  job->settings = g_strv_builder_end (builder);
+  settings = g_strv_builder_end (builder);
   set_busy (self, TRUE, TRUE);
   gtk_progress_bar_set_text (self->progress_bar, _("Reading the rows"));
-  task = g_task_new (self, self->cancellable, on_trained, NULL);
-  g_task_set_source_tag (task, ausculta_models_page_train);
-  g_task_set_task_data (task, job, (GDestroyNotify) train_job_free);
-  g_task_run_in_thread (task, train_in_thread);
+  ausculta_models_training_run_async (G_OBJECT (self), self->archive, self->user_name, self->csv_path,
+                                      adw_combo_row_get_selected (self->source_row) == 1,
+                                      (const char * const *) settings, self->progress_bar,
+                                      self->cancellable, on_trained, NULL);
 }
 
 static void
@@ -648,71 +484,6 @@ add_candidate_action (GtkWidget  *widget,
 
 /* ---- approval and roll-back ---- */
 
-typedef struct
-{
-  char     *user_name;
-  char     *password;
-  char     *model_id;
-  gboolean  approve;
-} Decision;
-
-static void
-decision_free (Decision *decision)
-{
-  g_free (decision->user_name);
-  if (decision->password != NULL)
-    memset (decision->password, 0, strlen (decision->password));
-  g_free (decision->password);
-  g_free (decision->model_id);
-  g_free (decision);
-}
-
-static void
-decide_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  AuscultaModelsPage *self = source_object;
-  Decision *decision = task_data;
-  g_autoptr(AuscultaUser) user = NULL;
-  g_autoptr(AuscultaModelInfo) production = NULL;
-  GError *error = NULL;
-  gboolean done;
-
-  user = ausculta_archive_authenticate (self->archive, decision->user_name, decision->password, &error);
-  if (user == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (decision->approve)
-    done = ausculta_archive_approve_model (self->archive, decision->user_name, decision->model_id, &error);
-  else
-    done = ausculta_archive_retire_model (self->archive, decision->user_name, decision->model_id, &error);
-  if (!done)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* What decides from now on: the production model's file, or none. */
-  production = ausculta_archive_get_production_model (self->archive, NULL);
-  if (production == NULL)
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      return;
-    }
-  {
-    g_autoptr(GBytes) file = ausculta_archive_get_model_file (self->archive, production->id, &error);
-    AuscultaModel *model = file != NULL ? ausculta_model_load_bytes (file, &error) : NULL;
-
-    if (model == NULL)
-      g_task_return_error (task, error);
-    else
-      g_task_return_pointer (task, model, g_object_unref);
-  }
-}
-
 static void
 on_decided (GObject      *object,
             GAsyncResult *result,
@@ -720,7 +491,7 @@ on_decided (GObject      *object,
 {
   AuscultaModelsPage *self = AUSCULTA_MODELS_PAGE (object);
   g_autoptr(GError) error = NULL;
-  g_autoptr(AuscultaModel) model = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(AuscultaModel) model = ausculta_models_approval_decide_finish (result, &error);
   g_autofree char *text = NULL;
 
   self->busy = FALSE;
@@ -747,9 +518,6 @@ ausculta_models_page_decide (AuscultaModelsPage *self,
                              gboolean            approve,
                              const char         *password)
 {
-  g_autoptr(GTask) task = NULL;
-  Decision *decision;
-
   g_return_if_fail (AUSCULTA_IS_MODELS_PAGE (self));
   g_return_if_fail (model_id != NULL && password != NULL);
 
@@ -759,29 +527,18 @@ ausculta_models_page_decide (AuscultaModelsPage *self,
                            _("Log in at the Inspect page as a supervisor to approve or roll back a model"));
       return;
     }
-  decision = g_new0 (Decision, 1);
-  decision->user_name = g_strdup (self->user_name);
-  decision->password = g_strdup (password);
-  decision->model_id = g_strdup (model_id);
-  decision->approve = approve;
   self->busy = TRUE;
-  task = g_task_new (self, NULL, on_decided, NULL);
-  g_task_set_source_tag (task, ausculta_models_page_decide);
-  g_task_set_task_data (task, decision, (GDestroyNotify) decision_free);
-  g_task_run_in_thread (task, decide_in_thread);
+  ausculta_models_approval_decide_async (G_OBJECT (self), self->archive, self->user_name, model_id,
+                                         approve, password, on_decided, NULL);
 }
 
 static void
-on_password_response (AdwMessageDialog   *dialog,
-                      const char         *response,
-                      AuscultaModelsPage *self)
+on_password (const char *model_id,
+             gboolean    approve,
+             const char *password,
+             gpointer    user_data)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-  const char *model_id = g_object_get_data (G_OBJECT (dialog), "ausculta-model-id");
-  gboolean approve = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "ausculta-approve"));
-
-  if (g_str_equal (response, "confirm"))
-    ausculta_models_page_decide (self, model_id, approve, gtk_editable_get_text (entry));
+  ausculta_models_page_decide (AUSCULTA_MODELS_PAGE (user_data), model_id, approve, password);
 }
 
 static void
@@ -789,38 +546,11 @@ ask_password (AuscultaModelsPage *self,
               const char         *model_id,
               gboolean            approve)
 {
-  /* A GtkEntry, not a GtkPasswordEntry: GTK 4.8's warns from a signal
-   * handler when a dialog holding one is destroyed while focused. */
-  GtkWidget *entry = gtk_entry_new ();
-  AdwMessageDialog *dialog;
-  g_autofree char *body = NULL;
-
   if (self->user_name == NULL)
-    {
-      ausculta_models_page_decide (self, model_id, approve, "");
-      return;
-    }
-  /* Translators: %s is the user name whose password is asked */
-  body = g_strdup_printf (_("Enter the password of %s. The decision is recorded in the audit log."),
-                          self->user_name);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                       approve ? _("Approve This Model?")
-                                                               : _("Roll Back This Model?"),
-                                                       body));
-  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
-  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Password"), -1);
-  adw_message_dialog_set_extra_child (dialog, entry);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
-                                    "confirm", approve ? _("_Approve") : _("_Roll Back"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "confirm",
-                                              approve ? ADW_RESPONSE_SUGGESTED : ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "confirm");
-  g_object_set_data_full (G_OBJECT (dialog), "ausculta-model-id", g_strdup (model_id), g_free);
-  g_object_set_data (G_OBJECT (dialog), "ausculta-approve", GINT_TO_POINTER (approve));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_password_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+    ausculta_models_page_decide (self, model_id, approve, "");
+  else
+    ausculta_models_approval_ask (GTK_WIDGET (self), self->user_name, model_id, approve,
+                                  on_password, G_OBJECT (self));
 }
 
 static void
