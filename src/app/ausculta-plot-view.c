@@ -137,7 +137,8 @@ ausculta_plot_view_snapshot (GtkWidget   *widget,
   ensure_frame (self, width, height);
   gtk_snapshot_append_node (snapshot, priv->frame);
   ausculta_plot_view_get_area (self, &area);
-  AUSCULTA_PLOT_VIEW_GET_CLASS (self)->snapshot_data (self, snapshot, &area);
+  if (AUSCULTA_PLOT_VIEW_GET_CLASS (self)->snapshot_data != NULL)
+    AUSCULTA_PLOT_VIEW_GET_CLASS (self)->snapshot_data (self, snapshot, &area);
 }
 
 static void
