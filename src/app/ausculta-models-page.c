@@ -10,6 +10,7 @@
 #include "ausculta-models-page.h"
 
 #include "ausculta-models-approval.h"
+#include "ausculta-models-import.h"
 #include "ausculta-models-training.h"
 #include "ausculta-train.h"
 #include "ausculta-validation-view.h"
@@ -179,63 +180,32 @@ tell (AuscultaModelsPage *self,
 
 /* ---- import of a labelled test file ---- */
 
-typedef struct
-{
-  char                 *user_name;
-  char                 *path;
-  AuscultaImportResult  result;
-} ImportJob;
-
-static void
-import_job_free (ImportJob *job)
-{
-  g_free (job->user_name);
-  g_free (job->path);
-  g_free (job);
-}
-
-static void
-import_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  AuscultaModelsPage *self = source_object;
-  ImportJob *job = task_data;
-  GError *error = NULL;
-
-  if (ausculta_archive_import_csv (self->archive, job->user_name, job->path, &job->result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 on_imported (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
   AuscultaModelsPage *self = AUSCULTA_MODELS_PAGE (object);
-  ImportJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  AuscultaImportResult counts;
+  const char *path = NULL;
   g_autofree char *text = NULL;
   g_autofree char *name = NULL;
 
   set_busy (self, FALSE, FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!ausculta_models_import_finish (result, &counts, &path, &error))
     {
       tell (self, error->message, TRUE);
       return;
     }
   g_free (self->csv_path);
-  self->csv_path = g_strdup (job->path);
-  name = g_path_get_basename (job->path);
+  self->csv_path = g_strdup (path);
+  name = g_path_get_basename (path);
   adw_action_row_set_subtitle (self->import_row, name);
   adw_combo_row_set_selected (self->source_row, 1);
   /* Translators: counts of an import of labelled rows */
   text = g_strdup_printf (_("%s: %u rows read, %u added, %u relabelled, %u conflicting labels"), name,
-                          job->result.n_rows, job->result.n_added, job->result.n_relabelled,
-                          job->result.n_conflicts);
+                          counts.n_rows, counts.n_added, counts.n_relabelled, counts.n_conflicts);
   tell (self, text, FALSE);
 }
 
@@ -243,35 +213,20 @@ void
 ausculta_models_page_import (AuscultaModelsPage *self,
                              const char         *path)
 {
-  g_autoptr(GTask) task = NULL;
-  ImportJob *job;
-
   g_return_if_fail (AUSCULTA_IS_MODELS_PAGE (self));
   g_return_if_fail (path != NULL);
 
   if (self->archive == NULL || self->busy)
     return;
-  job = g_new0 (ImportJob, 1);
-  job->user_name = g_strdup (self->user_name);
-  job->path = g_strdup (path);
   set_busy (self, TRUE, FALSE);
-  task = g_task_new (self, NULL, on_imported, NULL);
-  g_task_set_source_tag (task, ausculta_models_page_import);
-  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
-  g_task_run_in_thread (task, import_in_thread);
+  ausculta_models_import_run_async (G_OBJECT (self), self->archive, self->user_name, path, on_imported, NULL);
 }
 
 static void
-on_import_chosen (GtkNativeDialog    *chooser,
-                  int                 response,
-                  AuscultaModelsPage *self)
+on_import_chosen (const char *path,
+                  gpointer    user_data)
 {
-  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT && path != NULL)
-    ausculta_models_page_import (self, path);
-  g_object_unref (chooser);
+  ausculta_models_page_import (AUSCULTA_MODELS_PAGE (user_data), path);
 }
 
 static void
@@ -279,18 +234,7 @@ import_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  chooser = gtk_file_chooser_native_new (_("Import Labelled Rows"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_import_chosen), widget, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  ausculta_models_import_choose (widget, on_import_chosen, G_OBJECT (widget));
 }
 
 /* ---- training and validation ---- */
