@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "ausculta-measurement-page.h"
+#include "ausculta-measurement-loader.h"
 #include "ausculta-playback.h"
 #include "ausculta-plot.h"
 #include "ausculta-report.h"
@@ -16,25 +17,7 @@
 #include "ausculta-spectrum-view.h"
 #include "ausculta-waveform-view.h"
 
-#define FFT_SIZE       4096
-#define MAX_COLUMNS    400   /* the spectrogram view keeps 400 columns */
 #define DEFAULT_K      3.0
-#define MAX_REFERENCE  5000
-
-/* The spectra of one stored signal, computed in the loading worker. */
-typedef struct {
-  double *levels;        /* n_bins, dB: Welch over the whole signal */
-  double *columns;       /* n_columns * n_bins, dB: the spectrogram */
-  gsize   n_bins;
-  guint   n_columns;
-  double  bin_width;
-} SignalSpectra;
-
-typedef struct {
-  AuscultaMeasurement *measurement;
-  GPtrArray           *labels;
-  GPtrArray           *spectra;   /* SignalSpectra*, one per signal */
-} Loaded;
 
 struct _AuscultaMeasurementPage
 {
@@ -82,25 +65,6 @@ label_for_row (guint row)
 }
 
 static void
-signal_spectra_free (SignalSpectra *spectra)
-{
-  g_free (spectra->levels);
-  g_free (spectra->columns);
-  g_free (spectra);
-}
-
-static void
-loaded_free (Loaded *loaded)
-{
-  if (loaded == NULL)
-    return;
-  g_clear_pointer (&loaded->measurement, ausculta_measurement_unref);
-  g_clear_pointer (&loaded->labels, g_ptr_array_unref);
-  g_clear_pointer (&loaded->spectra, g_ptr_array_unref);
-  g_free (loaded);
-}
-
-static void
 toast (AuscultaMeasurementPage *self,
        const char              *text)
 {
@@ -113,98 +77,6 @@ set_loading (AuscultaMeasurementPage *self,
 {
   self->n_loading += more ? 1 : -1;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-}
-
-/* ---- worker side ---- */
-
-static double
-db_reference (const AuscultaSignal *signal)
-{
-  return g_strcmp0 (signal->unit, "Pa") == 0 ? 20e-6 : 1e-6;
-}
-
-static SignalSpectra *
-compute_spectra (const AuscultaSignal *signal)
-{
-  AuscultaSpectrumConfig config = { FFT_SIZE, signal->sample_rate, AUSCULTA_WINDOW_HANN, 0.5,
-                                    AUSCULTA_AVERAGING_LINEAR, 1, FALSE };
-  SignalSpectra *spectra = g_new0 (SignalSpectra, 1);
-  AuscultaSpectrum spectrum;
-  gsize n_frames, stride;
-
-  if (signal->n_samples < FFT_SIZE || !ausculta_spectrum_init (&spectrum, &config, NULL))
-    return spectra;
-  spectra->n_bins = spectrum.n_bins;
-  spectra->bin_width = ausculta_spectrum_bin_width (&spectrum);
-  n_frames = signal->n_samples / FFT_SIZE;
-  stride = MAX (1, (signal->n_samples - FFT_SIZE) / MAX_COLUMNS);
-  spectra->columns = g_new (double, (gsize) MAX_COLUMNS * spectra->n_bins);
-  for (gsize start = 0; start + FFT_SIZE <= signal->n_samples && spectra->n_columns < MAX_COLUMNS;
-       start += stride)
-    {
-      double *column = spectra->columns + (gsize) spectra->n_columns * spectra->n_bins;
-
-      ausculta_spectrum_reset (&spectrum);
-      ausculta_spectrum_process (&spectrum, signal->samples + start, FFT_SIZE);
-      ausculta_spectrum_get (&spectrum, AUSCULTA_SPECTRUM_POWER, column);
-      ausculta_spectrum_to_db (column, spectra->n_bins, TRUE, db_reference (signal));
-      spectra->n_columns++;
-    }
-  ausculta_spectrum_reset (&spectrum);
-  ausculta_spectrum_process (&spectrum, signal->samples, n_frames * FFT_SIZE);
-  spectra->levels = g_new (double, spectra->n_bins);
-  ausculta_spectrum_get (&spectrum, AUSCULTA_SPECTRUM_POWER, spectra->levels);
-  ausculta_spectrum_to_db (spectra->levels, spectra->n_bins, TRUE, db_reference (signal));
-  ausculta_spectrum_clear (&spectrum);
-  return spectra;
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  AuscultaArchive *archive = g_object_get_data (G_OBJECT (task), "archive");
-  Loaded *loaded = g_new0 (Loaded, 1);
-  GError *error = NULL;
-
-  loaded->measurement = ausculta_archive_load_measurement (archive, task_data, TRUE, &error);
-  if (loaded->measurement != NULL)
-    loaded->labels = ausculta_archive_get_label_history (archive, task_data, &error);
-  if (error != NULL)
-    {
-      loaded_free (loaded);
-      g_task_return_error (task, error);
-      return;
-    }
-  loaded->spectra = g_ptr_array_new_with_free_func ((GDestroyNotify) signal_spectra_free);
-  for (guint i = 0; i < loaded->measurement->signals->len; i++)
-    g_ptr_array_add (loaded->spectra, compute_spectra (g_ptr_array_index (loaded->measurement->signals, i)));
-  g_task_return_pointer (task, loaded, (GDestroyNotify) loaded_free);
-}
-
-static void
-band_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  AuscultaArchive *archive = g_object_get_data (G_OBJECT (task), "archive");
-  double k = *(double *) task_data;
-  AuscultaArchiveFilter filter;
-  g_autoptr(AuscultaFeatureMatrix) matrix = NULL;
-  AuscultaReferenceBand *band;
-  GError *error = NULL;
-
-  ausculta_archive_filter_init (&filter);
-  filter.label = AUSCULTA_LABEL_OK;
-  matrix = ausculta_archive_get_features (archive, &filter, MAX_REFERENCE, &error);
-  band = matrix != NULL ? ausculta_reference_band_compute (matrix, k, &error) : NULL;
-  if (band == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, band, (GDestroyNotify) ausculta_reference_band_free);
 }
 
 static void
@@ -301,7 +173,7 @@ compute_band (AuscultaMeasurementPage *self)
   double *k = g_new (double, 1);
 
   *k = gtk_spin_button_get_value (self->k_spin);
-  run_in_worker (self, band_thread, k, g_free, band_done);
+  run_in_worker (self, ausculta_measurement_band_thread, k, g_free, band_done);
 }
 
 static char *
@@ -426,7 +298,7 @@ load_done (GObject      *source,
       toast (self, error->message);
       return;
     }
-  loaded_free (self->loaded);
+  ausculta_measurement_loaded_free (self->loaded);
   self->loaded = loaded;
   show_header (self);
   show_history (self);
@@ -799,7 +671,7 @@ ausculta_measurement_page_finalize (GObject *object)
 
   g_clear_object (&self->archive);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->loaded, loaded_free);
+  g_clear_pointer (&self->loaded, ausculta_measurement_loaded_free);
   g_clear_pointer (&self->band, ausculta_reference_band_free);
   g_free (self->band_error);
   g_free (self->user_name);
@@ -884,7 +756,7 @@ ausculta_measurement_page_load (AuscultaMeasurementPage *self,
   self->cancellable = g_cancellable_new ();
   g_free (self->id);
   self->id = g_strdup (measurement_id);
-  run_in_worker (self, load_thread, g_strdup (measurement_id), g_free, load_done);
+  run_in_worker (self, ausculta_measurement_load_thread, g_strdup (measurement_id), g_free, load_done);
   compute_band (self);
 }
 
