@@ -119,6 +119,7 @@ queue_new (Import               *imp,
   m->serial = ausculta_feature_layout_motor_group (row->index);
   m->source = g_strdup (imp->source);
   m->source_index = g_strdup (row->index);
+  m->health = row->health;
   ausculta_measurement_set_features (m, ausculta_csv_reader_get_feature_names (imp->reader),
                                      row->features,
                                      ausculta_csv_reader_get_n_features (imp->reader));
