@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "ausculta-application.h"
+#include "ausculta-mongo-target.h"
 
 int
 main (int   argc,
@@ -11,6 +12,7 @@ main (int   argc,
 {
   g_autoptr(AuscultaApplication) app = NULL;
 
+  ausculta_mongo_prepare_process ();
   ausculta_app_init_i18n ();
   app = ausculta_application_new (G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ausculta-cli.h"
+#include "ausculta-mongo-target.h"
 
 typedef struct {
   const char *name;
@@ -63,6 +64,7 @@ int
 main (int    argc,
       char **argv)
 {
+  ausculta_mongo_prepare_process ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

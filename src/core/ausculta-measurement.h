@@ -49,7 +49,7 @@ typedef struct {
   guint     overruns;
   guint     health;       /* AuscultaHealth flags */
   GBytes   *flac;         /* the samples already encoded for the archive, or NULL */
-  double    flac_scale;   /* the peak @flac's samples were divided by */
+  double    flac_scale;   /* what @flac's samples were divided by (peak or full scale) */
 } AuscultaSignal;
 
 typedef struct {

@@ -96,10 +96,7 @@ void                  ausculta_checkpointer_watch (AuscultaCheckpointer *self,
                                                    sqlite3              *db);
 void                  ausculta_checkpointer_free  (AuscultaCheckpointer *self);
 
-/* Signals (ausculta-archive-signals.c): float samples <-> FLAC bytes. */
-GBytes       *ausculta_archive_encode_flac     (const AuscultaSignal *signal,
-                                                double           *scale,
-                                                GError          **error);
+/* Signals (ausculta-archive-signals.c): FLAC bytes -> float samples. */
 gboolean      ausculta_archive_decode_flac     (const void       *data,
                                                 gsize             size,
                                                 double            scale,

@@ -235,6 +235,12 @@ GBytes              *ausculta_archive_get_model_file       (AuscultaArchive     
                                                             const char             *model_id,
                                                             GError                **error);
 
+/* A signal's samples as the FLAC file the archive stores (24-bit, divided
+ * by their peak, returned in @scale). */
+GBytes              *ausculta_archive_encode_flac          (const AuscultaSignal   *signal,
+                                                            double                 *scale,
+                                                            GError                **error);
+
 /* Stations (admin). Unknown stations are created on first measurement
  * with store_signals = TRUE. */
 gboolean             ausculta_archive_set_station          (AuscultaArchive        *self,

@@ -6,9 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-/* ausculta_archive_encode_flac(): the archive's encoder, the one format
- * it stores; declared with the archive's internals. */
-#include "ausculta-archive-private.h"
+#include "ausculta-archive.h"
 #include "ausculta-inspection-pipeline.h"
 #include "ausculta-model-follower.h"
 #include "ausculta-run-features.h"

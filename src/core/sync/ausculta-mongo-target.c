@@ -40,6 +40,21 @@ log_to_glib (mongoc_log_level_t  level,
     g_debug ("libmongoc %s: %s", domain, message);
 }
 
+/**
+ * ausculta_mongo_prepare_process:
+ *
+ * Call first thing in main(), before any thread starts: keeps the driver's
+ * statistics counters in memory rather than in a /dev/shm file named by
+ * the process id. Ausculta never reads those counters, and a file left by
+ * a killed process makes the driver warn on stderr in a later process that
+ * gets the same id.
+ */
+void
+ausculta_mongo_prepare_process (void)
+{
+  g_setenv ("MONGOC_DISABLE_SHM", "1", FALSE);
+}
+
 static gpointer
 init_driver (gpointer data)
 {

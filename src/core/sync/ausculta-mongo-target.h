@@ -18,6 +18,7 @@ AuscultaMongoTarget *ausculta_mongo_target_new            (const char           
                                                            const char           *database,
                                                            const char           *collection,
                                                            GError              **error);
+void                 ausculta_mongo_prepare_process       (void);
 void                 ausculta_mongo_target_free           (AuscultaMongoTarget  *target);
 const char          *ausculta_mongo_target_get_description (AuscultaMongoTarget *target);
 gboolean             ausculta_mongo_target_ping           (AuscultaMongoTarget  *target,
