@@ -115,14 +115,15 @@ def faulty_motor_session():
                 a = desktop.getChildAtIndex(i)
                 if a is not None and a.name == 'ausculta' and a.get_process_id() == app.pid:
                     return a
-        root = wait_for(other_app)
+        root = wait_for(other_app, 60)
         if root is None or log_in_and_start(root, 'SN-ATSPI-FAULT') is None:
             return None, 'could not start'
         nok = wait_for(lambda: find(root, 'label', 'NOK'), 90)
-        # The reasons: the features that weigh most, "G32_vib_up 3 %, ...".
+        # The reasons: the features that weigh most, "G32_vib_up 3 %, ..."
+        # (microphone or accelerometer bands, whichever weigh most).
         reasons = wait_for(lambda: pyatspi.findDescendant(root, lambda a: a is not None
-                           and a.getRoleName() == 'label' and '_vib_' in a.name
-                           and '%' in a.name), 5)
+                           and a.getRoleName() == 'label'
+                           and ('_vib_' in a.name or '_AC_' in a.name) and '%' in a.name), 5)
         return (nok is not None and reasons is not None,
                 'NOK' if nok is not None else 'no NOK', reasons.name if reasons else 'no reasons')
     finally:
@@ -131,7 +132,8 @@ def faulty_motor_session():
 print('1..6')
 status = 0
 try:
-    root = wait_for(find_app)
+    # A loaded machine may take a while to register the app on the bus.
+    root = wait_for(find_app, 60)
     tap(root is not None, 1, '/ausculta/gui/atspi/app-appears')
     if root is None:
         raise SystemExit(1)
