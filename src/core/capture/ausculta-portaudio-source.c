@@ -257,6 +257,46 @@ set_pa_error (AuscultaPortaudioSource *self,
                  status == paUnanticipatedHostError && host != NULL && host->errorText ? host->errorText : "");
 }
 
+#ifdef AUSCULTA_HAVE_ALSA
+/* The ALSA name of a PortAudio ALSA device: "hw:1,0" from "USB Audio:
+ * - (hw:1,0)", the name itself for a configured PCM ("default", "pulse"). */
+static char *
+alsa_pcm_name (const char *name)
+{
+  const char *open = strstr (name, "(hw:");
+
+  if (open != NULL && g_str_has_suffix (open, ")"))
+    return g_strndup (open + 1, strlen (open) - 2);
+  return g_strdup (name);
+}
+#endif
+
+/* PortAudio's ALSA host API (19.6) neither reports a device held by another
+ * program from Pa_IsFormatSupported nor survives it in Pa_OpenStream, which
+ * aborts the process on an assertion. So an ALSA device is opened once,
+ * without waiting, before PortAudio is asked to. */
+static gboolean
+device_is_busy (int index)
+{
+#ifdef AUSCULTA_HAVE_ALSA
+  const PaDeviceInfo *pa = Pa_GetDeviceInfo (index);
+  const PaHostApiInfo *host = Pa_GetHostApiInfo (pa->hostApi);
+  g_autofree char *name = NULL;
+  snd_pcm_t *pcm = NULL;
+  int rc;
+
+  if (host == NULL || host->type != paALSA)
+    return FALSE;
+  name = alsa_pcm_name (pa->name);
+  rc = snd_pcm_open (&pcm, name, SND_PCM_STREAM_CAPTURE, SND_PCM_NONBLOCK);
+  if (rc == 0)
+    snd_pcm_close (pcm);
+  return rc == -EBUSY;
+#else
+  return FALSE;
+#endif
+}
+
 static gboolean
 check_format (AuscultaPortaudioSource    *self,
               int                         index,
@@ -275,6 +315,11 @@ check_format (AuscultaPortaudioSource    *self,
                    "portaudio:%s: no input %d: the device has %d input channel%s (0 to %d)",
                    pa->name, params->channelCount - 1, pa->maxInputChannels,
                    pa->maxInputChannels == 1 ? "" : "s", pa->maxInputChannels - 1);
+      return FALSE;
+    }
+  if (device_is_busy (index))
+    {
+      set_pa_error (self, paDeviceUnavailable, "be opened", error);
       return FALSE;
     }
   status = Pa_IsFormatSupported (params, NULL, config->sample_rate);
