@@ -71,24 +71,6 @@ open_source (GPtrArray *notes)
   return source;
 }
 
-/* The model the archive says is in production, if any. */
-static AuscultaModel *
-load_production_model (AuscultaArchive *archive)
-{
-  g_autoptr(AuscultaModelInfo) info = NULL;
-  g_autoptr(GBytes) file = NULL;
-  g_autoptr(GError) error = NULL;
-  AuscultaModel *model;
-
-  if (archive == NULL || (info = ausculta_archive_get_production_model (archive, NULL)) == NULL)
-    return NULL;
-  file = ausculta_archive_get_model_file (archive, info->id, &error);
-  model = file != NULL ? ausculta_model_load_bytes (file, &error) : NULL;
-  if (model == NULL)
-    g_warning ("Production model %s cannot be read: %s", info->version, error->message);
-  return model;
-}
-
 /* The sensitivity the Preferences saved for device input @input (from 0),
  * or 0 when none is saved. */
 static double
@@ -204,9 +186,10 @@ ausculta_bench_new_inspection (AuscultaArchive **archive,
   if (profile == NULL)
     return NULL;
   source = open_source (notes);
-  model = load_production_model (*archive);
-  if (model == NULL)
-    model = load_demo_model (source, notes);
+  /* The built-in model decides while the archive has no production model;
+   * the inspection itself switches to the archive's production model (a
+   * local approval, a pulled champion) at the start of each cycle. */
+  model = load_demo_model (source, notes);
   inspection = ausculta_inspection_new (profile, source);
   ausculta_inspection_set_model (inspection, model);
   ausculta_inspection_set_archive (inspection, *archive);

@@ -112,18 +112,6 @@ on_operator (AuscultaInspectPage *page,
   ausculta_archive_page_set_user (self->archive_page, ausculta_inspect_page_get_operator (page));
 }
 
-/* The next inspection is decided by the newly approved model. */
-static void
-on_production_changed (AuscultaModelsPage *page,
-                       AuscultaModel      *model,
-                       AuscultaMainWindow *self)
-{
-  AuscultaInspection *inspection = ausculta_inspect_page_get_inspection (self->inspect_page);
-
-  if (inspection != NULL)
-    ausculta_inspection_set_model (inspection, model);
-}
-
 static void
 ausculta_main_window_init (AuscultaMainWindow *self)
 {
@@ -131,8 +119,6 @@ ausculta_main_window_init (AuscultaMainWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->inspect_page, "notify::operator", G_CALLBACK (on_operator), self, 0);
-  g_signal_connect_object (self->models_page, "production-changed",
-                           G_CALLBACK (on_production_changed), self, 0);
   inspection = ausculta_inspect_page_get_inspection (self->inspect_page);
   if (inspection != NULL)
     {

@@ -21,8 +21,8 @@
  * every model version with approval and roll-back with password re-entry.
  * The page only asks; the archive checks the role (an inspector is refused
  * even through the action) and writes the audit log; the page also hides
- * what the logged-in user may not do. A new production model is announced
- * with "production-changed" so that the next inspection uses it. */
+ * what the logged-in user may not do. The inspection picks up a new
+ * production model from the archive at its next cycle. */
 struct _AuscultaModelsPage
 {
   GtkWidget               parent_instance;
@@ -53,13 +53,6 @@ struct _AuscultaModelsPage
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaModelsPage, ausculta_models_page, GTK_TYPE_WIDGET)
-
-enum {
-  PRODUCTION_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 static char *
 describe_model (const AuscultaModelInfo *info)
@@ -450,9 +443,8 @@ on_decided (GObject      *object,
     /* Translators: %s is a model version */
     text = g_strdup_printf (_("Model %s now decides the inspections"), ausculta_model_get_version (model));
   else
-    text = g_strdup (_("No model is in production: inspections have no verdict"));
+    text = g_strdup (_("No model is approved: inspections use the bench’s built-in model"));
   gtk_label_set_label (self->status_label, text);
-  g_signal_emit (self, signals[PRODUCTION_CHANGED], 0, model);
   ausculta_models_page_refresh (self);
 }
 
@@ -550,12 +542,6 @@ ausculta_models_page_class_init (AuscultaModelsPageClass *klass)
 
   object_class->dispose = ausculta_models_page_dispose;
   object_class->finalize = ausculta_models_page_finalize;
-
-  /* The new production model (an AuscultaModel), or NULL after the last
-   * one is rolled back. */
-  signals[PRODUCTION_CHANGED] =
-    g_signal_new ("production-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, AUSCULTA_TYPE_MODEL);
 
   g_type_ensure (AUSCULTA_TYPE_VALIDATION_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

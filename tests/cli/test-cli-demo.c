@@ -45,7 +45,7 @@ test_good_units_pass (void)
       g_test_message ("%s: %s, score %g", spec, json_object_get_string_member (result, "verdict"),
                       json_object_get_double_member (result, "score"));
       g_assert_cmpstr (json_object_get_string_member (result, "verdict"), ==, "OK");
-      g_assert_cmpstr (json_object_get_string_member (result, "model_version"), ==, "simulator-1");
+      g_assert_cmpstr (json_object_get_string_member (result, "model_version"), ==, "simulator-2");
     }
 }
 

@@ -294,7 +294,7 @@ try:
     who = log_in(bar, 'bob', '4321', 'Bob Inspector (inspector)', switch=False)
     verdict, banner = inspect(inspect_page, 'SN-FLOW-1') if who else (None, [])
     reasons = [t for t in banner if '_vib_' in t or '_AC_' in t]
-    check(verdict == 'NOK' and reasons and 'Model simulator-1' in banner, 2,
+    check(verdict == 'NOK' and reasons and 'Model simulator-2' in banner, 2,
           '/ausculta/gui/atspi-workflow/inspector-sees-nok', '; '.join(banner))
 
     who = log_in(bar, 'carol', '5678', 'Carol Engineer (engineer)')

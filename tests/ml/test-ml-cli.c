@@ -188,7 +188,7 @@ test_validate_report (void)
   g_assert_true (json_object_has_member (json_object_get_object_member (root, "escape_rate"),
                                          "ci95_high"));
   production = json_object_get_object_member (root, "production");
-  g_assert_cmpstr (json_object_get_string_member (production, "model_version"), ==, "demo-1");
+  g_assert_cmpstr (json_object_get_string_member (production, "model_version"), ==, "demo-2");
   g_assert_cmpint (json_object_get_int_member (production, "rows"), ==, 650);
   g_unlink (candidate);
   g_unlink (report);
