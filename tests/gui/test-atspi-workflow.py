@@ -27,18 +27,9 @@ the faulty motor.
 Needs a display and a session bus (xvfb-run outside dbus-run-session)."""
 import configparser, csv, json, os, shutil, subprocess, sys, tempfile, time
 
-def tap(ok, n, name, note=''):
-    print('%s %d %s%s' % ('ok' if ok else 'not ok', n, name, (' # ' + note) if note else ''))
-    sys.stdout.flush()
+from ausculta_atspi import find, find_app, skip_without_session, tap, terminate, wait_for
 
-if not os.environ.get('DISPLAY') or not os.environ.get('DBUS_SESSION_BUS_ADDRESS'):
-    print('1..0 # SKIP needs a display and a session bus')
-    sys.exit(0)
-try:
-    import pyatspi
-except ImportError:
-    print('1..0 # SKIP python3-pyatspi is not installed')
-    sys.exit(0)
+pyatspi = skip_without_session()
 if shutil.which('xdotool') is None:
     print('1..0 # SKIP xdotool is not installed')
     sys.exit(0)
@@ -112,30 +103,6 @@ app = subprocess.Popen([app_path], env=env, stdout=subprocess.DEVNULL, stderr=ap
 
 # ---- finding things ----
 
-def wait_for(fn, timeout=30.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            r = fn()
-        except Exception:
-            r = None
-        if r is not None:
-            return r
-        time.sleep(0.2)
-    return None
-
-def find_app():
-    desktop = pyatspi.Registry.getDesktop(0)
-    for i in range(desktop.childCount):
-        a = desktop.getChildAtIndex(i)
-        if a is not None and a.name == 'ausculta' and a.get_process_id() == app.pid:
-            return a
-
-def find(root, role, name):
-    # GTK 4.8 names a button with a mnemonic "_Start Start".
-    return pyatspi.findDescendant(root, lambda a: a is not None and a.getRoleName() == role
-                                  and (a.name == name or a.name.endswith(' ' + name)))
-
 def find_label(root, part):
     return pyatspi.findDescendant(root, lambda a: a is not None and a.getRoleName() == 'label'
                                   and part in a.name)
@@ -161,11 +128,7 @@ def xdotool(*args):
     subprocess.run(['xdotool'] + list(args), check=True)
 
 def stop_app():
-    app.terminate()
-    try:
-        app.wait(10)
-    except subprocess.TimeoutExpired:
-        app.kill()
+    terminate(app)
     app_log.close()
 
 def unexpected_criticals():
@@ -284,7 +247,7 @@ def check(ok, n, name, note=''):
 
 try:
     started = time.time()
-    root = wait_for(find_app, 60)
+    root = wait_for(lambda: find_app(app.pid), 60)
     check(root is not None, 1, '/ausculta/gui/atspi-workflow/app-appears')
     bar = wait_for(lambda: by_name(root, 'AuscultaLoginBar'))
     inspect_page = by_name(root, 'AuscultaInspectPage')

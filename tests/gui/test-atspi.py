@@ -11,18 +11,9 @@ GTK_A11Y must not be "none" for the app: it is removed from its
 environment here."""
 import configparser, os, shutil, subprocess, sys, tempfile, time
 
-def tap(ok, n, name, note=''):
-    print('%s %d %s%s' % ('ok' if ok else 'not ok', n, name, (' # ' + note) if note else ''))
+from ausculta_atspi import find, find_app, skip_without_session, tap, terminate, wait_for
 
-if not os.environ.get('DISPLAY') or not os.environ.get('DBUS_SESSION_BUS_ADDRESS'):
-    print('1..0 # SKIP needs a display and a session bus')
-    sys.exit(0)
-try:
-    import pyatspi
-except ImportError:
-    print('1..0 # SKIP python3-pyatspi is not installed')
-    sys.exit(0)
-
+pyatspi = skip_without_session()
 app_path, data_dir = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp(prefix='ausculta-atspi-')
 profile = configparser.ConfigParser(interpolation=None, strict=False)
@@ -51,37 +42,6 @@ app = subprocess.Popen([app_path], env=env, stdout=subprocess.DEVNULL, stderr=sy
 # The second session's bench: a motor with an unbalance and a commutator
 # fault, which the shipped demo model rejects.
 FAULTY = 'simulator:unbalance+commutator'
-
-def wait_for(fn, timeout=30.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            r = fn()
-        except Exception:
-            r = None
-        if r is not None:
-            return r
-        time.sleep(0.2)
-    return None
-
-def find_app():
-    desktop = pyatspi.Registry.getDesktop(0)
-    for i in range(desktop.childCount):
-        a = desktop.getChildAtIndex(i)
-        if a is not None and a.name == 'ausculta':
-            return a
-
-def find(root, role, name):
-    # GTK 4.8 names a button with a mnemonic "_Start Start".
-    return pyatspi.findDescendant(root, lambda a: a is not None and a.getRoleName() == role
-                                  and (a.name == name or a.name.endswith(' ' + name)))
-
-def stop_app(app):
-    app.terminate()
-    try:
-        app.wait(10)
-    except subprocess.TimeoutExpired:
-        app.kill()
 
 def log_in_and_start(root, serial):
     user = wait_for(lambda: find(root, 'text', 'User'))
@@ -127,13 +87,13 @@ def faulty_motor_session():
         return (nok is not None and reasons is not None,
                 'NOK' if nok is not None else 'no NOK', reasons.name if reasons else 'no reasons')
     finally:
-        stop_app(app)
+        terminate(app)
 
 print('1..6')
 status = 0
 try:
     # A loaded machine may take a while to register the app on the bus.
-    root = wait_for(find_app, 60)
+    root = wait_for(lambda: find_app(app.pid), 60)
     tap(root is not None, 1, '/ausculta/gui/atspi/app-appears')
     if root is None:
         raise SystemExit(1)
@@ -172,7 +132,7 @@ try:
     tap(done, 5, '/ausculta/gui/atspi/verdict-shown',
         '%s; %s' % (verdict.name if verdict else 'no verdict', counters.name if counters else ''))
     status = 0 if (running is not None and done) else 1
-    stop_app(app)
+    terminate(app)
     result = faulty_motor_session()
     tap(bool(result[0]), 6, '/ausculta/gui/atspi/fault-shows-nok-and-reason',
         '%s; %s' % tuple(result[1:]) if len(result) == 3 else result[1])
@@ -181,6 +141,6 @@ try:
 except SystemExit as e:
     status = e.code or 1
 finally:
-    stop_app(app)
+    terminate(app)
     shutil.rmtree(work, ignore_errors=True)
 sys.exit(status)
