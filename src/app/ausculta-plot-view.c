@@ -419,12 +419,30 @@ create_corner_layout (AuscultaPlotView *self)
   return layout;
 }
 
+/* The width the title takes on its line, in the corner text's font. */
+static int
+title_width (AuscultaPlotView *self)
+{
+  AuscultaPlotViewPrivate *priv = ausculta_plot_view_get_instance_private (self);
+  g_autoptr(PangoLayout) layout = NULL;
+  PangoRectangle extents;
+
+  if (priv->title == NULL)
+    return 0;
+  layout = create_corner_layout (self);
+  pango_layout_set_text (layout, priv->title, -1);
+  pango_layout_get_pixel_extents (layout, NULL, &extents);
+  return extents.width;
+}
+
 /**
  * ausculta_plot_view_snapshot_corner_text:
  *
  * Appends @text right-aligned above the data area, where the title's line
- * ends. The same text at the same place appends the same node as the
- * frame before: the renderer then has nothing to draw again.
+ * ends, or inside the data area's top right corner when the line has no
+ * room left after the title. The same text at the same place appends the
+ * same node as the frame before: the renderer then has nothing to draw
+ * again.
  */
 void
 ausculta_plot_view_snapshot_corner_text (AuscultaPlotView       *self,
@@ -437,6 +455,7 @@ ausculta_plot_view_snapshot_corner_text (AuscultaPlotView       *self,
   g_autoptr(GtkSnapshot) text_snapshot = NULL;
   PangoRectangle extents;
   GdkRGBA ink;
+  double top;
 
   if (priv->corner == NULL)
     priv->corner = create_corner_layout (self);
@@ -448,10 +467,11 @@ ausculta_plot_view_snapshot_corner_text (AuscultaPlotView       *self,
       pango_layout_get_pixel_extents (priv->corner, NULL, &extents);
       ausculta_plot_get_ink (GTK_WIDGET (self), &ink);
       text_snapshot = gtk_snapshot_new ();
-      gtk_snapshot_translate (text_snapshot,
-                              &GRAPHENE_POINT_INIT (right - extents.width,
-                                                    area->y - 8.0 - pango_layout_get_baseline (priv->corner)
-                                                                    / (double) PANGO_SCALE));
+      if (right - extents.width >= area->x + title_width (self) + 8.0)
+        top = area->y - 8.0 - pango_layout_get_baseline (priv->corner) / (double) PANGO_SCALE;
+      else
+        top = area->y + 2.0;
+      gtk_snapshot_translate (text_snapshot, &GRAPHENE_POINT_INIT (right - extents.width, top));
       gtk_snapshot_append_layout (text_snapshot, priv->corner, &ink);
       priv->corner_node = gtk_snapshot_free_to_node (g_steal_pointer (&text_snapshot));
       priv->corner_right = right;
