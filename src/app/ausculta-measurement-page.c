@@ -8,46 +8,14 @@
 #include <math.h>
 
 #include "ausculta-measurement-page.h"
-#include "ausculta-measurement-loader.h"
-#include "ausculta-playback.h"
+#include "ausculta-measurement-page-private.h"
+#include "ausculta-measurement-exports.h"
+#include "ausculta-measurement-labelling.h"
+#include "ausculta-measurement-player.h"
 #include "ausculta-plot.h"
 #include "ausculta-report.h"
-#include "ausculta-spectrogram-view.h"
-#include "ausculta-spectrum.h"
-#include "ausculta-spectrum-view.h"
-#include "ausculta-waveform-view.h"
 
 #define DEFAULT_K      3.0
-
-struct _AuscultaMeasurementPage
-{
-  GtkWidget                parent_instance;
-
-  AdwToastOverlay         *toasts;
-  GtkLabel                *title, *serial, *time, *station, *operator_name, *verdict;
-  GtkLabel                *score, *model, *health, *reasons, *reference_label;
-  GtkSpinButton           *k_spin;
-  GtkBox                  *plots_box;
-  GtkWidget               *signals_group;
-  GtkDropDown             *signal_dropdown;
-  AuscultaSpectrumView    *spectrum_view;
-  AuscultaSpectrogramView *spectrogram_view;
-  AuscultaWaveformView    *waveform_view;
-  GtkButton               *play_button;
-  GtkDropDown             *label_dropdown;
-  GtkEntry                *comment_entry;
-  GtkListBox              *history_list;
-
-  AuscultaArchive         *archive;
-  char                    *user_name;
-  char                    *id;
-  Loaded                  *loaded;
-  AuscultaReferenceBand   *band;
-  char                    *band_error;
-  GPtrArray               *plots;
-  GCancellable            *cancellable;
-  guint                    n_loading;
-};
 
 G_DEFINE_FINAL_TYPE (AuscultaMeasurementPage, ausculta_measurement_page, GTK_TYPE_WIDGET)
 
@@ -57,16 +25,9 @@ enum { PROP_0, PROP_LOADING, N_PROPS };
 static guint signals[N_SIGNALS];
 static GParamSpec *properties[N_PROPS];
 
-/* Label dropdown rows: OK, classes 1..7, NG. */
-static int
-label_for_row (guint row)
-{
-  return row == 0 ? AUSCULTA_LABEL_OK : row <= 7 ? (int) row : AUSCULTA_LABEL_NG;
-}
-
-static void
-toast (AuscultaMeasurementPage *self,
-       const char              *text)
+void
+ausculta_measurement_page_toast (AuscultaMeasurementPage *self,
+                                 const char              *text)
 {
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
 }
@@ -216,72 +177,6 @@ show_header (AuscultaMeasurementPage *self)
 }
 
 static void
-show_history (AuscultaMeasurementPage *self)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
-    gtk_list_box_remove (self->history_list, child);
-  for (guint i = 0; self->loaded->labels != NULL && i < self->loaded->labels->len; i++)
-    {
-      const AuscultaLabel *label = g_ptr_array_index (self->loaded->labels, i);
-      g_autofree char *name = ausculta_report_label_name (label->label);
-      g_autofree char *when = g_date_time_format (label->created_at, "%Y-%m-%d %H:%M");
-      g_autofree char *text = g_strdup_printf ("%s — %s, %s%s%s", name, label->user_name, when,
-                                               label->comment && *label->comment ? " — " : "",
-                                               label->comment ? label->comment : "");
-      GtkWidget *row = gtk_label_new (text);
-
-      gtk_label_set_xalign (GTK_LABEL (row), 0);
-      gtk_label_set_wrap (GTK_LABEL (row), TRUE);
-      gtk_list_box_append (self->history_list, row);
-    }
-}
-
-static void
-show_signal (AuscultaMeasurementPage *self)
-{
-  guint i = gtk_drop_down_get_selected (self->signal_dropdown);
-  const AuscultaSignal *signal;
-  const SignalSpectra *spectra;
-
-  ausculta_spectrogram_view_clear (self->spectrogram_view);
-  if (self->loaded == NULL || i >= self->loaded->measurement->signals->len)
-    return;
-  signal = g_ptr_array_index (self->loaded->measurement->signals, i);
-  spectra = g_ptr_array_index (self->loaded->spectra, i);
-  ausculta_waveform_view_set_samples (self->waveform_view, signal->samples, signal->n_samples,
-                                      signal->sample_rate);
-  if (spectra->levels == NULL)
-    return;
-  ausculta_spectrum_view_reset_peak_hold (self->spectrum_view);
-  ausculta_spectrum_view_set_spectrum (self->spectrum_view, spectra->levels, spectra->n_bins,
-                                       spectra->bin_width);
-  for (guint c = 0; c < spectra->n_columns; c++)
-    ausculta_spectrogram_view_push (self->spectrogram_view, spectra->columns + (gsize) c * spectra->n_bins,
-                                    spectra->n_bins, spectra->bin_width);
-}
-
-static void
-show_signals (AuscultaMeasurementPage *self)
-{
-  const AuscultaMeasurement *m = self->loaded->measurement;
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-
-  for (guint i = 0; i < m->signals->len; i++)
-    {
-      const AuscultaSignal *signal = g_ptr_array_index (m->signals, i);
-      g_autofree char *name = g_strdup_printf ("%s · %s", signal->run, signal->channel);
-
-      gtk_string_list_append (names, name);
-    }
-  gtk_widget_set_visible (self->signals_group, m->signals->len > 0);
-  gtk_drop_down_set_model (self->signal_dropdown, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->signal_dropdown, 0);
-  show_signal (self);
-}
-
-static void
 load_done (GObject      *source,
            GAsyncResult *result,
            gpointer      data)
@@ -295,138 +190,16 @@ load_done (GObject      *source,
     return;
   if (loaded == NULL)
     {
-      toast (self, error->message);
+      ausculta_measurement_page_toast (self, error->message);
       return;
     }
   ausculta_measurement_loaded_free (self->loaded);
   self->loaded = loaded;
   show_header (self);
-  show_history (self);
-  show_signals (self);
+  ausculta_measurement_labelling_show_history (self);
+  ausculta_measurement_player_show_signals (self);
   show_plots (self);
   show_reference_text (self);
-}
-
-/* ---- actions ---- */
-
-static void
-play_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  AuscultaMeasurementPage *self = AUSCULTA_MEASUREMENT_PAGE (source);
-  g_autoptr(GError) error = NULL;
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), TRUE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    toast (self, error->message);
-}
-
-static void
-play_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  const AuscultaSignal *signal = task_data;
-  GError *error = NULL;
-
-  if (ausculta_playback_play (signal->samples, signal->n_samples, signal->sample_rate, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-on_play (AuscultaMeasurementPage *self)
-{
-  guint i = gtk_drop_down_get_selected (self->signal_dropdown);
-  g_autoptr(GTask) task = NULL;
-
-  if (self->loaded == NULL || i >= self->loaded->measurement->signals->len)
-    return;
-  task = g_task_new (self, NULL, play_done, NULL);
-  /* The measurement outlives the task: it is kept by the task below. */
-  g_object_set_data_full (G_OBJECT (task), "measurement",
-                          ausculta_measurement_ref (self->loaded->measurement),
-                          (GDestroyNotify) ausculta_measurement_unref);
-  g_task_set_task_data (task, g_ptr_array_index (self->loaded->measurement->signals, i), NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), FALSE);
-  g_task_run_in_thread (task, play_thread);
-}
-
-static void
-on_set_label (AuscultaMeasurementPage *self)
-{
-  g_autoptr(GError) error = NULL;
-  int label = label_for_row (gtk_drop_down_get_selected (self->label_dropdown));
-
-  if (ausculta_measurement_page_set_label (self, label, gtk_editable_get_text (GTK_EDITABLE (self->comment_entry)),
-                                           &error))
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
-      toast (self, _("Label saved"));
-    }
-}
-
-typedef gboolean (*ExportFunc) (AuscultaMeasurementPage *, const char *, GError **);
-
-static void
-on_chooser_response (GtkNativeDialog         *chooser,
-                     int                      response,
-                     AuscultaMeasurementPage *self)
-{
-  ExportFunc export = g_object_get_data (G_OBJECT (chooser), "export");
-  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT && path != NULL && export (self, path, &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Exported to %s"), path);
-
-      toast (self, text);
-    }
-  g_object_unref (chooser);
-}
-
-static void
-choose_file (AuscultaMeasurementPage *self,
-             const char              *title,
-             GtkFileChooserAction     action,
-             const char              *suggested,
-             ExportFunc               export)
-{
-  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
-
-  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (native), action, _("_Save"), NULL);
-  if (suggested != NULL && action == GTK_FILE_CHOOSER_ACTION_SAVE && self->loaded != NULL)
-    {
-      g_autofree char *name = g_strdup_printf ("%s.%s", self->loaded->measurement->serial, suggested);
-
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-    }
-  g_object_set_data (G_OBJECT (chooser), "export", export);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-on_export (GtkButton               *button,
-           AuscultaMeasurementPage *self)
-{
-  const char *kind = g_object_get_data (G_OBJECT (button), "kind");
-
-  if (g_str_equal (kind, "csv"))
-    choose_file (self, _("Export as CSV"), GTK_FILE_CHOOSER_ACTION_SAVE, "csv", ausculta_measurement_page_export_csv);
-  else if (g_str_equal (kind, "wav"))
-    choose_file (self, _("Export Signals as WAV"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, NULL,
-                 ausculta_measurement_page_export_wav);
-  else if (g_str_equal (kind, "png"))
-    choose_file (self, _("Export Plots as PNG"), GTK_FILE_CHOOSER_ACTION_SAVE, "png", ausculta_measurement_page_export_png);
-  else
-    choose_file (self, _("Export PDF Report"), GTK_FILE_CHOOSER_ACTION_SAVE, "pdf", ausculta_measurement_page_export_pdf);
 }
 
 /* ---- building ---- */
@@ -451,8 +224,8 @@ add_field (GtkGrid    *grid,
   return GTK_LABEL (value);
 }
 
-static GtkWidget *
-heading (const char *text)
+GtkWidget *
+ausculta_measurement_page_heading (const char *text)
 {
   GtkWidget *label = gtk_label_new (text);
 
@@ -462,11 +235,11 @@ heading (const char *text)
   return label;
 }
 
-static GtkWidget *
-button (const char *text,
-        const char *accessible,
-        GCallback   callback,
-        gpointer    data)
+GtkWidget *
+ausculta_measurement_page_button (const char *text,
+                                  const char *accessible,
+                                  GCallback   callback,
+                                  gpointer    data)
 {
   GtkWidget *widget = gtk_button_new_with_mnemonic (text);
 
@@ -537,91 +310,6 @@ build_reference (AuscultaMeasurementPage *self)
   return box;
 }
 
-static GtkWidget *
-build_signals (AuscultaMeasurementPage *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-
-  self->signal_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->signal_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Stored signal"), -1);
-  g_signal_connect_swapped (self->signal_dropdown, "notify::selected", G_CALLBACK (show_signal), self);
-  self->play_button = GTK_BUTTON (button (_("_Play"), _("Play the signal"), G_CALLBACK (on_play), self));
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->signal_dropdown));
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->play_button));
-  self->spectrum_view = AUSCULTA_SPECTRUM_VIEW (ausculta_spectrum_view_new ());
-  self->spectrogram_view = AUSCULTA_SPECTROGRAM_VIEW (ausculta_spectrogram_view_new ());
-  self->waveform_view = AUSCULTA_WAVEFORM_VIEW (ausculta_waveform_view_new ());
-  gtk_widget_set_size_request (GTK_WIDGET (self->spectrum_view), -1, 200);
-  gtk_widget_set_size_request (GTK_WIDGET (self->spectrogram_view), -1, 160);
-  gtk_widget_set_size_request (GTK_WIDGET (self->waveform_view), -1, 120);
-  gtk_box_append (GTK_BOX (box), heading (_("Stored Signals")));
-  gtk_box_append (GTK_BOX (box), row);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->spectrum_view));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->spectrogram_view));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->waveform_view));
-  self->signals_group = box;
-  return box;
-}
-
-static GtkWidget *
-build_labelling (AuscultaMeasurementPage *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-
-  for (guint i = 0; i <= 8; i++)
-    {
-      g_autofree char *name = ausculta_report_label_name (label_for_row (i));
-
-      gtk_string_list_append (names, name);
-    }
-  self->label_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (g_object_ref (G_LIST_MODEL (names)), NULL));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->label_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Defect class"), -1);
-  self->comment_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->comment_entry, _("Comment"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->comment_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Label comment"), -1);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->comment_entry), TRUE);
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->label_dropdown));
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->comment_entry));
-  gtk_box_append (GTK_BOX (row), button (_("Set _Label"), _("Set label"), G_CALLBACK (on_set_label), self));
-  self->history_list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->history_list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->history_list), "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->history_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Label history"), -1);
-  gtk_box_append (GTK_BOX (box), heading (_("Label")));
-  gtk_box_append (GTK_BOX (box), row);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->history_list));
-  return box;
-}
-
-static GtkWidget *
-build_exports (AuscultaMeasurementPage *self)
-{
-  static const struct { const char *kind, *text, *accessible; } exports[] = {
-    { "csv", N_("_CSV"), N_("Export as CSV") },
-    { "wav", N_("_WAV"), N_("Export signals as WAV") },
-    { "png", N_("P_NG"), N_("Export plots as PNG") },
-    { "pdf", N_("P_DF Report"), N_("Export PDF report") },
-  };
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-
-  for (gsize i = 0; i < G_N_ELEMENTS (exports); i++)
-    {
-      GtkWidget *widget = button (_(exports[i].text), _(exports[i].accessible), NULL, NULL);
-
-      g_signal_connect (widget, "clicked", G_CALLBACK (on_export), self);
-      g_object_set_data (G_OBJECT (widget), "kind", (gpointer) exports[i].kind);
-      gtk_box_append (GTK_BOX (box), widget);
-    }
-  return box;
-}
-
 static void
 ausculta_measurement_page_init (AuscultaMeasurementPage *self)
 {
@@ -641,13 +329,13 @@ ausculta_measurement_page_init (AuscultaMeasurementPage *self)
   gtk_widget_set_margin_bottom (box, 24);
   gtk_box_append (GTK_BOX (box), build_top (self));
   gtk_box_append (GTK_BOX (box), build_header (self));
-  gtk_box_append (GTK_BOX (box), build_exports (self));
-  gtk_box_append (GTK_BOX (box), heading (_("Feature Bands over the Reference")));
+  gtk_box_append (GTK_BOX (box), ausculta_measurement_exports_build (self));
+  gtk_box_append (GTK_BOX (box), ausculta_measurement_page_heading (_("Feature Bands over the Reference")));
   gtk_box_append (GTK_BOX (box), build_reference (self));
   self->plots_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->plots_box));
-  gtk_box_append (GTK_BOX (box), build_signals (self));
-  gtk_box_append (GTK_BOX (box), build_labelling (self));
+  gtk_box_append (GTK_BOX (box), ausculta_measurement_player_build (self));
+  gtk_box_append (GTK_BOX (box), ausculta_measurement_labelling_build (self));
   self->cancellable = g_cancellable_new ();
 }
 
@@ -814,125 +502,22 @@ ausculta_measurement_page_count_violations (AuscultaMeasurementPage *self)
   return n;
 }
 
-static gboolean
-fail_with_toast (AuscultaMeasurementPage *self,
-                 GError                  *local,
-                 GError                 **error)
+gboolean
+ausculta_measurement_page_fail_with_toast (AuscultaMeasurementPage *self,
+                                           GError                  *local,
+                                           GError                 **error)
 {
-  toast (self, local->message);
+  ausculta_measurement_page_toast (self, local->message);
   g_propagate_error (error, local);
   return FALSE;
 }
 
-static gboolean
-check_loaded (AuscultaMeasurementPage *self,
-              GError                 **error)
+gboolean
+ausculta_measurement_page_check_loaded (AuscultaMeasurementPage *self,
+                                        GError                 **error)
 {
   if (self->loaded != NULL)
     return TRUE;
   g_set_error (error, AUSCULTA_ARCHIVE_ERROR, AUSCULTA_ARCHIVE_ERROR_NOT_FOUND, "no measurement shown");
   return FALSE;
-}
-
-/* The core checks the user's role: its refusal is shown as it is. */
-gboolean
-ausculta_measurement_page_set_label (AuscultaMeasurementPage *self,
-                                     int                      label,
-                                     const char              *comment,
-                                     GError                 **error)
-{
-  GError *local = NULL;
-  GPtrArray *history;
-
-  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
-
-  if (!check_loaded (self, error))
-    return FALSE;
-  if (!ausculta_archive_set_label (self->archive, self->user_name, self->loaded->measurement->id,
-                                   label, comment != NULL && *comment != '\0' ? comment : NULL, &local))
-    return fail_with_toast (self, local, error);
-  history = ausculta_archive_get_label_history (self->archive, self->loaded->measurement->id, &local);
-  if (history == NULL)
-    return fail_with_toast (self, local, error);
-  g_clear_pointer (&self->loaded->labels, g_ptr_array_unref);
-  self->loaded->labels = history;
-  show_history (self);
-  g_signal_emit (self, signals[SIGNAL_LABELLED], 0);
-  return TRUE;
-}
-
-/* The historical VALIDATION layout (index,target,<features>) of this one
- * measurement: the filter pins its serial and start time. */
-gboolean
-ausculta_measurement_page_export_csv (AuscultaMeasurementPage *self,
-                                      const char              *path,
-                                      GError                 **error)
-{
-  const AuscultaMeasurement *m;
-  AuscultaArchiveFilter filter;
-  g_autoptr(GDateTime) to = NULL;
-  GError *local = NULL;
-  guint n_rows = 0;
-
-  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
-
-  if (!check_loaded (self, error))
-    return FALSE;
-  m = self->loaded->measurement;
-  ausculta_archive_filter_init (&filter);
-  filter.serial_prefix = m->serial;
-  filter.from = m->started_at;
-  to = g_date_time_add_seconds (m->started_at, 0.001);
-  filter.to = to;
-  if (!ausculta_archive_export_csv (self->archive, &filter, AUSCULTA_EXPORT_VALIDATION, path, &n_rows, &local))
-    return fail_with_toast (self, local, error);
-  return TRUE;
-}
-
-gboolean
-ausculta_measurement_page_export_wav (AuscultaMeasurementPage *self,
-                                      const char              *folder,
-                                      GError                 **error)
-{
-  GError *local = NULL;
-
-  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
-
-  if (!check_loaded (self, error))
-    return FALSE;
-  if (!ausculta_archive_export_wav (self->archive, self->loaded->measurement->id, folder, NULL, &local))
-    return fail_with_toast (self, local, error);
-  return TRUE;
-}
-
-gboolean
-ausculta_measurement_page_export_png (AuscultaMeasurementPage *self,
-                                      const char              *path,
-                                      GError                 **error)
-{
-  GError *local = NULL;
-
-  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
-
-  if (!check_loaded (self, error))
-    return FALSE;
-  if (!ausculta_report_write_png (self->plots, path, &local))
-    return fail_with_toast (self, local, error);
-  return TRUE;
-}
-
-gboolean
-ausculta_measurement_page_export_pdf (AuscultaMeasurementPage *self,
-                                      const char              *path,
-                                      GError                 **error)
-{
-  GError *local = NULL;
-
-  g_return_val_if_fail (AUSCULTA_IS_MEASUREMENT_PAGE (self), FALSE);
-
-  if (!check_loaded (self, error))
-    return FALSE;
-  if (!ausculta_report_write_pdf (self->loaded->measurement, self->loaded->labels, self->plots, path, &local))
-    return fail_with_toast (self, local, error);
-  return TRUE;
 }
