@@ -3,9 +3,43 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
+#include <adwaita.h>
+
 #include "ausculta-gui-test.h"
+
+/**
+ * ausculta_test_start_app:
+ *
+ * After g_test_init() (isolated folders) and any environment of the test's
+ * own: the app with a fresh default archive, in-process. Returns %NULL, the
+ * TAP skip line printed, when there is no display.
+ */
+AuscultaApplication *
+ausculta_test_start_app (void)
+{
+  AuscultaApplication *app;
+
+  /* Keep the user's folders isolated but the system's: GTK needs its icon
+   * theme, settings schemas and MIME database. */
+  g_setenv ("XDG_DATA_DIRS", "/usr/local/share:/usr/share", TRUE);
+  g_unsetenv ("AUSCULTA_ARCHIVE");
+  ausculta_app_init_i18n ();
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return NULL;
+    }
+  adw_init ();
+  /* Without a window manager the window is never active: a blinking
+   * cursor then warns that it lost its focus-out event. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  app = ausculta_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  return app;
+}
 
 static gboolean
 set_done (gpointer data)

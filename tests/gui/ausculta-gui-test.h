@@ -3,10 +3,14 @@
 
 #include <gtk/gtk.h>
 
+#include "ausculta-application.h"
+
 G_BEGIN_DECLS
 
-/* What the GUI tests share: spinning the main loop, finding windows, and
- * rendering a widget in-process to a texture (saved as a PNG to look at). */
+/* What the GUI tests share: starting the app, spinning the main loop,
+ * finding windows, and rendering a widget in-process to a texture (saved
+ * as a PNG to look at). */
+AuscultaApplication *ausculta_test_start_app (void);
 void        ausculta_test_wait_ms          (guint        ms);
 GtkWindow  *ausculta_test_find_window      (GType        type);
 GdkTexture *ausculta_test_render           (GtkWidget   *widget);

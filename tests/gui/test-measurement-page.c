@@ -386,19 +386,10 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_setenv ("XDG_DATA_DIRS", "/usr/local/share:/usr/share", TRUE);
-  g_unsetenv ("AUSCULTA_ARCHIVE");
   g_unsetenv ("AUSCULTA_SOURCE");
-  ausculta_app_init_i18n ();
-  if (!gtk_init_check ())
-    {
-      printf ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  the_app = ausculta_application_new (G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (the_app), NULL, NULL));
+  the_app = ausculta_test_start_app ();
+  if (the_app == NULL)
+    return 0;
 
   g_test_add_func ("/ausculta/gui/measurement/open-label-export", test_measurement_page);
 
