@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "archive-test-util.h"
+#include "../ausculta-test-shared.h"
 
 /* ausculta-cli import / archive / users as a user runs them. */
 
@@ -240,6 +241,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ausculta_test_require_shared_data ();
 
   g_test_add_func ("/ausculta/archive/cli/import-export-round-trip",
                    test_import_export_round_trip);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "../ausculta-test-shared.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -174,6 +175,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ausculta_test_require_shared_data ();
   g_test_add_func ("/ausculta/cli/import/dry-run", test_dry_run_real_files);
   g_test_add_func ("/ausculta/cli/import/bad-file", test_dry_run_bad_file);
   g_test_add_func ("/ausculta/cli/import/header-only", test_dry_run_header_only);

@@ -11,6 +11,7 @@
 #include "ausculta-csv.h"
 #include "ausculta-feature-layout.h"
 #include "ausculta-measurement.h"
+#include "../ausculta-test-shared.h"
 
 /* The real exports of the original bench (../shared/data/seed). */
 static char *
@@ -653,6 +654,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ausculta_test_require_shared_data ();
 
   g_test_add_func ("/ausculta/csv/layout", test_layout);
   g_test_add_func ("/ausculta/csv/motor-group", test_motor_group);

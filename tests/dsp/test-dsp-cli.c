@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
+#include "../ausculta-test-shared.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -296,6 +297,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ausculta_test_require_shared_data ();
 
   g_test_add_func ("/ausculta/cli/features/csv-layout", test_csv_layout);
   g_test_add_func ("/ausculta/cli/features/csv-health", test_csv_health);

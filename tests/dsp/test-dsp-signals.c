@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ausculta-envelope.h"
+#include "../ausculta-test-shared.h"
 #include "ausculta-feature-extractor.h"
 
 /* The real recordings of ../shared/data/signals (see its README). */
@@ -155,6 +156,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ausculta_test_require_shared_data ();
 
   g_test_add_func ("/ausculta/dsp/cwru-envelope", test_cwru_envelope);
   g_test_add_func ("/ausculta/dsp/bldc-rates", test_bldc_rates);

@@ -12,6 +12,7 @@
 #include "ausculta-gui-test.h"
 #include "ausculta-main-window.h"
 #include "ausculta-scatter-view.h"
+#include "../ausculta-test-shared.h"
 
 /* The Explore page over the historical validation set, imported with
  * ausculta-cli as a supervisor would: every motor becomes a point, good
@@ -132,6 +133,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ausculta_test_require_shared_data ();
   the_app = ausculta_test_start_app ();
   if (the_app == NULL)
     return 0;

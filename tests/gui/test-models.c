@@ -16,6 +16,7 @@
 #include "ausculta-train.h"
 #include "ausculta-validation.h"
 #include "ausculta-validation-view.h"
+#include "../ausculta-test-shared.h"
 
 /* The Models page: a candidate is listed; an inspector is refused approval
  * even through the action, a wrong password is refused, a supervisor with
@@ -360,6 +361,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ausculta_test_require_shared_data ();
   the_app = ausculta_test_start_app ();
   if (the_app == NULL)
     return 0;

@@ -9,6 +9,7 @@
 #include "ausculta-dataset.h"
 #include "ausculta-model.h"
 #include "ml-test-util.h"
+#include "../ausculta-test-shared.h"
 
 /* ausculta-cli train / score / validate as a user runs them. */
 
@@ -356,6 +357,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ausculta_test_require_shared_data ();
   g_test_add_data_func ("/ausculta/ml/cli/lof-reproduces-sklearn/euclidean", "euclidean",
                         test_lof_reproduces_sklearn);
   g_test_add_data_func ("/ausculta/ml/cli/lof-reproduces-sklearn/manhattan", "manhattan",

@@ -7,6 +7,7 @@
 #include "ausculta-model-private.h"
 #include "ausculta-validation.h"
 #include "ml-test-util.h"
+#include "../ausculta-test-shared.h"
 
 /* Validation arithmetic on hand-made cases, threshold rules, folds by motor,
  * the seed files' motors and labels, and training's user-visible behaviour. */
@@ -175,6 +176,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  ausculta_test_require_shared_data ();
   g_test_add_func ("/ausculta/ml/validation/wilson-interval", test_wilson);
   g_test_add_func ("/ausculta/ml/validation/threshold-rules", test_thresholds);
   g_test_add_func ("/ausculta/ml/validation/report-arithmetic", test_report_arithmetic);
