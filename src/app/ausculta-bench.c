@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <errno.h>
 #include <math.h>
 
 #include "ausculta-bench.h"
@@ -84,18 +83,15 @@ saved_sensitivity (GKeyFile *bench,
   return error == NULL && isfinite (value) && value > 0 ? value : 0;
 }
 
-/* A copy of @profile's file with the saved sensitivities, in the cache
- * folder; NULL (and no error) when the profile already has them. */
+/* @profile's file with the saved sensitivities in place of its own, as
+ * text; NULL (and no error) when the profile already has them. */
 static char *
-write_calibrated_copy (AuscultaProfile *profile,
-                       GKeyFile        *bench,
-                       GError         **error)
+calibrated_text (AuscultaProfile  *profile,
+                 GKeyFile         *bench,
+                 gsize            *length,
+                 GError          **error)
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
-  g_autofree char *base = g_path_get_basename (ausculta_profile_get_path (profile));
-  g_autofree char *name = g_strconcat ("calibrated-", base, NULL);
-  g_autofree char *folder = g_build_filename (g_get_user_cache_dir (), "ausculta", NULL);
-  g_autofree char *path = g_build_filename (folder, name, NULL);
   gboolean changed = FALSE;
 
   if (!g_key_file_load_from_file (file, ausculta_profile_get_path (profile), G_KEY_FILE_KEEP_COMMENTS, error))
@@ -112,17 +108,7 @@ write_calibrated_copy (AuscultaProfile *profile,
           changed = TRUE;
         }
     }
-  if (!changed)
-    return NULL;
-  if (g_mkdir_with_parents (folder, 0700) != 0)
-    {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                   "%s: cannot create the folder (%s)", folder, g_strerror (errno));
-      return NULL;
-    }
-  if (!g_key_file_save_to_file (file, path, error))
-    return NULL;
-  return g_steal_pointer (&path);
+  return changed ? g_key_file_to_data (file, length, error) : NULL;
 }
 
 /**
@@ -132,8 +118,8 @@ write_calibrated_copy (AuscultaProfile *profile,
  * The profile the bench measures with: the one chosen in the Preferences
  * (or $AUSCULTA_PROFILE), with the per-input sensitivities the Preferences
  * saved in bench.ini ([calibration] input-N, mV per unit) in place of the
- * profile's own. A saved sensitivity that cannot be applied is reported in
- * @notes and the profile's own is used.
+ * profile's own (in memory: nothing is written). A saved sensitivity that
+ * cannot be applied is reported in @notes and the profile's own is used.
  *
  * Returns: (transfer full) (nullable): the profile, NULL when it cannot be
  *   loaded (reported in @notes)
@@ -147,7 +133,8 @@ ausculta_bench_load_profile (GPtrArray *notes)
   g_autoptr(AuscultaProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *calibrated = NULL;
-  AuscultaProfile *result;
+  AuscultaProfile *result = NULL;
+  gsize length = 0;
 
   profile = ausculta_profile_load (name, &error);
   if (profile == NULL)
@@ -158,12 +145,45 @@ ausculta_bench_load_profile (GPtrArray *notes)
     }
   if (!g_key_file_load_from_file (bench, bench_path, G_KEY_FILE_NONE, NULL))
     return g_steal_pointer (&profile);
-  calibrated = write_calibrated_copy (profile, bench, &error);
-  result = calibrated != NULL ? ausculta_profile_load (calibrated, &error) : NULL;
+  calibrated = calibrated_text (profile, bench, &length, &error);
+  if (calibrated != NULL)
+    result = ausculta_profile_load_from_data (calibrated, (gssize) length,
+                                              ausculta_profile_get_path (profile), &error);
   if (error != NULL && notes != NULL)
     /* Translators: %s says why the saved sensitivities cannot be used */
     g_ptr_array_add (notes, g_strdup_printf (_("Calibrated sensitivities not applied: %s"), error->message));
   return result != NULL ? result : g_steal_pointer (&profile);
+}
+
+/**
+ * ausculta_bench_apply_profile:
+ * @inspection: the bench's inspection
+ * @notes: (nullable): where a problem is reported, one line each
+ *
+ * Gives @inspection the profile and sensitivities saved now (see
+ * ausculta_bench_load_profile()) for its next cycle; a running cycle
+ * finishes with its own. Nothing changes when they are the ones in use.
+ *
+ * Returns: %FALSE when the profile cannot be loaded (reported in @notes):
+ *   the inspection keeps its profile
+ */
+gboolean
+ausculta_bench_apply_profile (AuscultaInspection *inspection,
+                              GPtrArray          *notes)
+{
+  g_autoptr(AuscultaProfile) profile = NULL;
+
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (inspection), FALSE);
+
+  profile = ausculta_bench_load_profile (notes);
+  if (profile == NULL)
+    return FALSE;
+  if (g_strcmp0 (ausculta_profile_get_hash (profile),
+                 ausculta_profile_get_hash (ausculta_inspection_get_profile (inspection))) != 0
+      || g_strcmp0 (ausculta_profile_get_path (profile),
+                    ausculta_profile_get_path (ausculta_inspection_get_profile (inspection))) != 0)
+    ausculta_inspection_set_profile (inspection, profile);
+  return TRUE;
 }
 
 AuscultaInspection *

@@ -17,4 +17,10 @@ AuscultaInspection *ausculta_bench_new_inspection (AuscultaArchive **archive,
  * (bench.ini [calibration] input-N) in place of its own. */
 AuscultaProfile    *ausculta_bench_load_profile   (GPtrArray        *notes);
 
+/* That profile for @inspection's next cycle (a running one keeps its
+ * own): a calibration or a profile saved in the Preferences applies
+ * without a restart. FALSE when it cannot be loaded (in @notes). */
+gboolean            ausculta_bench_apply_profile  (AuscultaInspection *inspection,
+                                                   GPtrArray          *notes);
+
 G_END_DECLS

@@ -59,6 +59,7 @@ on_sensitivity_changed (GtkSpinButton             *spin,
 
   g_key_file_set_double (self->bench, "calibration", key, gtk_spin_button_get_value (spin));
   ausculta_preferences_window_save_bench (self);
+  ausculta_preferences_window_apply_bench (self);
   show_sensitivity_in_use (self, g_object_get_data (G_OBJECT (spin), "ausculta-row"), input,
                            gtk_spin_button_get_value (spin));
 }

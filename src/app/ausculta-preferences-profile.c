@@ -32,6 +32,7 @@ ausculta_preferences_profile_selected (AuscultaPreferencesWindow *self)
       g_key_file_set_string (self->bench, "profile", "name", index == 0 ? "default" : "third-octave");
       g_clear_pointer (&self->profile, ausculta_profile_unref);
       ausculta_preferences_window_save_bench (self);
+      ausculta_preferences_window_apply_bench (self);
     }
 }
 
@@ -59,6 +60,7 @@ on_profile_file (GtkNativeDialog           *dialog,
   g_key_file_set_string (self->bench, "profile", "name", path);
   g_clear_pointer (&self->profile, ausculta_profile_unref);
   ausculta_preferences_window_save_bench (self);
+  ausculta_preferences_window_apply_bench (self);
   adw_action_row_set_subtitle (self->profile_file_row, path);
 }
 

@@ -2,6 +2,7 @@
 /* The preferences window's state, shared by the files of its pages. */
 #pragma once
 
+#include "ausculta-inspection.h"
 #include "ausculta-level-meter.h"
 #include "ausculta-preferences-window.h"
 #include "ausculta-profile.h"
@@ -40,6 +41,7 @@ struct _AuscultaPreferencesWindow
   GKeyFile             *bench;         /* bench.ini: device, sensitivities, profile */
   AuscultaProfile      *profile;       /* the chosen one, for sensor defaults */
   AuscultaProfile      *in_use;        /* the inspection's, with its sensitivities */
+  AuscultaInspection   *inspection;    /* the main window's, if any */
   GtkStringList        *device_names;
   GPtrArray            *devices;       /* DeviceChoice */
   AuscultaLevelProbe   *probe;
@@ -54,6 +56,7 @@ struct _AuscultaPreferencesWindow
 void ausculta_preferences_window_toast      (AuscultaPreferencesWindow *self,
                                             const char                *text);
 void ausculta_preferences_window_save_bench (AuscultaPreferencesWindow *self);
+void ausculta_preferences_window_apply_bench (AuscultaPreferencesWindow *self);
 void ausculta_preferences_window_clear_rows (AdwPreferencesGroup       *group,
                                             GPtrArray                 *rows);
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 
+#include "ausculta-bench.h"
 #include "ausculta-inspect-page.h"
 #include "ausculta-preferences-calibration.h"
 #include "ausculta-preferences-levels.h"
@@ -53,6 +54,23 @@ ausculta_preferences_window_save_bench (AuscultaPreferencesWindow *self)
     }
 }
 
+/* What was just saved (profile, sensitivities) applies from the next
+ * inspection cycle of the main window's inspection. */
+void
+ausculta_preferences_window_apply_bench (AuscultaPreferencesWindow *self)
+{
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->inspection == NULL)
+    return;
+  /* A profile that cannot be loaded leaves the one in use: say why. */
+  ausculta_bench_apply_profile (self->inspection, notes);
+  if (notes->len > 0)
+    ausculta_preferences_window_toast (self, notes->pdata[0]);
+  g_clear_pointer (&self->in_use, ausculta_profile_unref);
+  self->in_use = ausculta_inspection_dup_profile (self->inspection);
+}
+
 void
 ausculta_preferences_window_clear_rows (AdwPreferencesGroup *group,
                                         GPtrArray           *rows)
@@ -70,6 +88,7 @@ ausculta_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   ausculta_preferences_levels_stop (self);
   g_clear_object (&self->archive);
+  g_clear_object (&self->inspection);
   G_OBJECT_CLASS (ausculta_preferences_window_parent_class)->dispose (object);
 }
 
@@ -232,10 +251,11 @@ ausculta_preferences_window_new (GtkWindow       *parent,
       AuscultaInspection *inspection = ausculta_inspect_page_get_inspection (page);
 
       self->actor = g_strdup (ausculta_inspect_page_get_operator (page));
-      if (inspection != NULL && ausculta_inspection_get_profile (inspection) != NULL)
+      if (inspection != NULL)
         {
+          self->inspection = g_object_ref (inspection);
           g_clear_pointer (&self->in_use, ausculta_profile_unref);
-          self->in_use = ausculta_profile_ref (ausculta_inspection_get_profile (inspection));
+          self->in_use = ausculta_inspection_dup_profile (inspection);
           ausculta_preferences_calibration_add_rows (self);
         }
     }

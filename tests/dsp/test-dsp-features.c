@@ -266,6 +266,40 @@ test_extract_health (void)
   g_assert_cmpuint (d->health, ==, AUSCULTA_HEALTH_SHORT_RUN);
 }
 
+/* One run alone gives exactly that run's slice of the whole vector, and
+ * the health of that run's signals only. */
+static void
+test_extract_run (void)
+{
+  g_autoptr(AuscultaProfile) profile = load ("default");
+  g_autoptr(AuscultaFeatureExtractor) whole = ausculta_feature_extractor_new (profile, NULL);
+  g_autoptr(AuscultaFeatureExtractor) one = ausculta_feature_extractor_new (profile, NULL);
+  Synthetic spec = { 51200, 5.0, { 47.0, 53.3 }, 30.0, FALSE, 0.0 };
+  g_autoptr(AuscultaMeasurement) reference = synthetic_measurement (&spec);
+  g_autoptr(AuscultaMeasurement) measurement = synthetic_measurement (&spec);
+  AuscultaSignal **signals = (AuscultaSignal **) measurement->signals->pdata;
+  double features[216];
+  guint health = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ausculta_feature_extractor_extract (whole, reference, NULL));
+  g_assert_cmpuint (ausculta_feature_extractor_get_run_size (one), ==, 216);
+  g_assert_true (ausculta_feature_extractor_extract_run (one, 1, signals, measurement->signals->len,
+                                                         features, &health, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (features, sizeof features, reference->features + 216, sizeof features);
+  g_assert_cmpfloat (features[0], ==, feature (reference, "V1_AC_up"));
+  g_assert_cmpuint (health, ==, AUSCULTA_HEALTH_DC_OFFSET);
+  for (guint i = 0; i < measurement->signals->len; i++)
+    g_assert_cmpuint (signals[i]->health, ==, g_str_equal (signals[i]->run, "up")
+                      && g_str_equal (signals[i]->channel, "AC") ? AUSCULTA_HEALTH_DC_OFFSET : 0);
+
+  /* The down run's signals alone cannot give the up run. */
+  g_assert_false (ausculta_feature_extractor_extract_run (one, 1, signals, 2, features, &health, &error));
+  g_assert_error (error, AUSCULTA_FEATURE_ERROR, AUSCULTA_FEATURE_ERROR_MISSING_SIGNAL);
+  g_assert_nonnull (strstr (error->message, "“up”"));
+}
+
 static void
 test_extract_other_rate (void)
 {
@@ -398,6 +432,7 @@ main (int    argc,
   g_test_add_func ("/ausculta/features/calibrate", test_calibrate);
   g_test_add_func ("/ausculta/features/extract-default", test_extract_default);
   g_test_add_func ("/ausculta/features/extract-health", test_extract_health);
+  g_test_add_func ("/ausculta/features/extract-run", test_extract_run);
   g_test_add_func ("/ausculta/features/extract-other-rate", test_extract_other_rate);
   g_test_add_func ("/ausculta/features/extract-errors", test_extract_errors);
   g_test_add_func ("/ausculta/features/extract-third-octave", test_extract_third_octave);

@@ -8,7 +8,7 @@
 
 #include "ausculta-bands.h"
 #include "ausculta-feature-extractor.h"
-#include "ausculta-simd.h"
+#include "ausculta-signal-health.h"
 #include "ausculta-statistics.h"
 
 #define MIN_FFT_SIZE 256
@@ -39,6 +39,7 @@ struct _AuscultaFeatureExtractor {
   AuscultaProfile  *profile;
   guint             n_channels;
   guint             n_feature_channels;  /* all but tachometers */
+  guint             run_size;     /* features per run */
   GPtrArray        *contexts;     /* RateContext* */
   double           *features;
   AuscultaBand     *bands;
@@ -169,6 +170,10 @@ ausculta_feature_extractor_new (AuscultaProfile  *profile,
     extractor->n_feature_channels += ausculta_profile_get_channel (profile, c)->kind != AUSCULTA_CHANNEL_TACHO;
   extractor->contexts = g_ptr_array_new_with_free_func (rate_context_free);
   extractor->features = g_new0 (double, MAX (ausculta_profile_get_n_features (profile), 1));
+  /* The profile lays its features out run after run, each run alike. */
+  extractor->run_size = ausculta_profile_get_n_runs (profile) > 0
+                        ? ausculta_profile_get_n_features (profile) / ausculta_profile_get_n_runs (profile) : 0;
+  g_assert (extractor->run_size * ausculta_profile_get_n_runs (profile) == ausculta_profile_get_n_features (profile));
   max_bands = max_band_count (profile);
   extractor->bands = g_new0 (AuscultaBand, max_bands);
   extractor->band_power = g_new0 (double, max_bands);
@@ -204,18 +209,15 @@ ausculta_feature_extractor_get_profile (AuscultaFeatureExtractor *extractor)
   return extractor->profile;
 }
 
-static const AuscultaSignal *
-find_signal (AuscultaMeasurement *measurement,
-             const char          *run,
-             const char          *channel)
+static AuscultaSignal *
+find_signal (AuscultaSignal **signals,
+             guint            n_signals,
+             const char      *run,
+             const char      *channel)
 {
-  for (guint i = 0; i < measurement->signals->len; i++)
-    {
-      const AuscultaSignal *signal = g_ptr_array_index (measurement->signals, i);
-
-      if (g_strcmp0 (signal->run, run) == 0 && g_strcmp0 (signal->channel, channel) == 0)
-        return signal;
-    }
+  for (guint i = 0; i < n_signals; i++)
+    if (g_strcmp0 (signals[i]->run, run) == 0 && g_strcmp0 (signals[i]->channel, channel) == 0)
+      return signals[i];
   return NULL;
 }
 
@@ -270,160 +272,10 @@ context_for_signal (AuscultaFeatureExtractor  *extractor,
   return context;
 }
 
-/* TRUE when the median PSD level (dB re reference/√Hz) of a power
- * spectrum lies outside the channel's range. The median is below `min`
- * exactly when more than half the bins are: counting bins against the
- * limits as powers needs no logarithm and no sort. */
 static gboolean
-noise_floor_abnormal (const AuscultaProfileChannel *channel,
-                      const double                 *power,
-                      gsize                         n_bins,
-                      double                        bin_width)
-{
-  double per_db = channel->reference * channel->reference * bin_width;
-  double low = per_db * pow (10.0, channel->noise_floor_min / 10.0);
-  double high = per_db * pow (10.0, channel->noise_floor_max / 10.0);
-  gsize below = 0, above = 0;
-
-  for (gsize k = 1; k < n_bins; k++)
-    {
-      below += power[k] < low;
-      above += power[k] > high;
-    }
-  return 2 * below > n_bins - 1 || 2 * above > n_bins - 1;
-}
-
-/* What one pass over the samples tells about the sensor. */
-typedef struct {
-  gsize    n_nonfinite;
-  double   mean;
-  double   std;
-  gboolean clipped;    /* 3 consecutive samples at full scale: a flattened peak */
-} SampleScan;
-
-/* TRUE when 3 consecutive samples sit at the limit: a flattened peak. */
-static gboolean
-has_flat_peaks (const float *samples,
-                gsize        n,
-                double       limit)
-{
-  guint at_limit = 0;
-
-  for (gsize i = 0; i < n; i++)
-    {
-      at_limit = fabs (samples[i]) >= limit ? at_limit + 1 : 0;
-      if (at_limit >= 3)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* Sum, sum of squares and peak |x|, in eight independent lanes: one
- * chain of dependent additions would leave the FPU waiting on each. */
-AUSCULTA_SIMD_CLONES static void
-sample_moments (const float *samples,
-                gsize        n,
-                double      *sum,
-                double      *sum2,
-                double      *peak)
-{
-  double sums[8] = { 0.0 }, squares[8] = { 0.0 }, peaks[8] = { 0.0 };
-  gsize i = 0;
-
-  for (; i + 8 <= n; i += 8)
-    for (guint j = 0; j < 8; j++)
-      {
-        double x = samples[i + j];
-
-        sums[j] += x;
-        squares[j] += x * x;
-        peaks[j] = MAX (peaks[j], fabs (x));
-      }
-  for (; i < n; i++)
-    {
-      sums[0] += samples[i];
-      squares[0] += (double) samples[i] * samples[i];
-      peaks[0] = MAX (peaks[0], fabs (samples[i]));
-    }
-  for (guint j = 1; j < 8; j++)
-    {
-      sums[0] += sums[j];
-      squares[0] += squares[j];
-      peaks[0] = MAX (peaks[0], peaks[j]);
-    }
-  *sum = sums[0];
-  *sum2 = squares[0];
-  *peak = peaks[0];
-}
-
-static void
-scan_samples (const AuscultaProfileChannel *channel,
-              const float                  *samples,
-              gsize                         n,
-              SampleScan                   *scan)
-{
-  double limit = 0.999 * ausculta_profile_channel_full_scale (channel);
-  double sum, sum2, peak;
-
-  memset (scan, 0, sizeof *scan);
-  sample_moments (samples, n, &sum, &sum2, &peak);
-  /* A NaN or infinity anywhere makes the sums non-finite: only then count. */
-  if (!isfinite (sum2))
-    for (gsize i = 0; i < n; i++)
-      scan->n_nonfinite += !isfinite (samples[i]);
-  /* Runs at full scale are looked for only when the peak reaches it. */
-  scan->clipped = peak >= limit && has_flat_peaks (samples, n, limit);
-  if (n > 0 && scan->n_nonfinite == 0)
-    {
-      scan->mean = sum / (double) n;
-      scan->std = sqrt (MAX (sum2 / (double) n - scan->mean * scan->mean, 0.0));
-    }
-}
-
-static guint
-health_of_scan (const AuscultaProfileChannel *channel,
-                const SampleScan             *scan,
-                gsize                         n,
-                const double                 *power,
-                gsize                         n_bins,
-                double                        bin_width)
-{
-  guint health = 0;
-
-  if (n == 0 || scan->std <= channel->dead_below)
-    health |= AUSCULTA_HEALTH_DEAD_CHANNEL;
-  if (scan->clipped)
-    health |= AUSCULTA_HEALTH_CLIPPING;
-  /* A tachometer's pulses have a mean by nature. */
-  if (channel->kind != AUSCULTA_CHANNEL_TACHO
-      && fabs (scan->mean) > channel->dc_offset_max * ausculta_profile_channel_full_scale (channel))
-    health |= AUSCULTA_HEALTH_DC_OFFSET;
-  if (power != NULL && n_bins > 1 && !(health & AUSCULTA_HEALTH_DEAD_CHANNEL)
-      && noise_floor_abnormal (channel, power, n_bins, bin_width))
-    health |= AUSCULTA_HEALTH_NOISE_FLOOR;
-  return health;
-}
-
-guint
-ausculta_feature_signal_health (const AuscultaProfileChannel *channel,
-                                const float                  *samples,
-                                gsize                         n,
-                                const double                 *power,
-                                gsize                         n_bins,
-                                double                        bin_width)
-{
-  SampleScan scan;
-
-  g_return_val_if_fail (channel != NULL && (samples != NULL || n == 0), 0);
-
-  scan_samples (channel, samples, n, &scan);
-  return health_of_scan (channel, &scan, n, power, n_bins, bin_width);
-}
-
-static gboolean
-check_finite (const SampleScan     *scan,
-              const AuscultaSignal *signal,
-              GError              **error)
+check_finite (const AuscultaSampleScan *scan,
+              const AuscultaSignal     *signal,
+              GError                  **error)
 {
   if (scan->n_nonfinite == 0)
     return TRUE;
@@ -465,32 +317,35 @@ analyse_signal (AuscultaFeatureExtractor      *extractor,
   return TRUE;
 }
 
-/* The spectrum of every channel of one run, and their health. */
+/* The spectrum of every channel of one run, and their health (ORed into
+ * each signal's and into *health). */
 static gboolean
 analyse_run (AuscultaFeatureExtractor  *extractor,
-             AuscultaMeasurement       *measurement,
+             AuscultaSignal           **signals,
+             guint                      n_signals,
              const AuscultaProfileRun  *run,
+             guint                     *health,
              GError                   **error)
 {
   for (guint c = 0; c < extractor->n_channels; c++)
     {
       const AuscultaProfileChannel *channel = ausculta_profile_get_channel (extractor->profile, c);
-      AuscultaSignal *signal = (AuscultaSignal *) find_signal (measurement, run->name, channel->name);
+      AuscultaSignal *signal = find_signal (signals, n_signals, run->name, channel->name);
       const ChannelSpectrum *spectrum = &extractor->spectra[c];
-      SampleScan scan;
+      AuscultaSampleScan scan;
 
       if (!check_signal (signal, run->name, channel->name, error))
         return FALSE;
-      scan_samples (channel, signal->samples, signal->n_samples, &scan);
+      ausculta_sample_scan (channel, signal->samples, signal->n_samples, &scan);
       if (!check_finite (&scan, signal, error)
           || !analyse_signal (extractor, c, channel, signal, error))
         return FALSE;
 
-      signal->health |= health_of_scan (channel, &scan, signal->n_samples, spectrum->power,
-                                        spectrum->n_bins, spectrum->bin_width);
+      signal->health |= ausculta_sample_scan_health (channel, &scan, signal->n_samples, spectrum->power,
+                                                     spectrum->n_bins, spectrum->bin_width);
       if ((double) signal->n_samples < SHORT_RUN_SHARE * run->duration * signal->sample_rate)
         signal->health |= AUSCULTA_HEALTH_SHORT_RUN;
-      measurement->health |= signal->health;
+      *health |= signal->health;
     }
   return TRUE;
 }
@@ -577,6 +432,56 @@ band_set_levels (AuscultaFeatureExtractor     *extractor,
     }
 }
 
+guint
+ausculta_feature_extractor_get_run_size (AuscultaFeatureExtractor *extractor)
+{
+  g_return_val_if_fail (extractor != NULL, 0);
+  return extractor->run_size;
+}
+
+/**
+ * ausculta_feature_extractor_extract_run:
+ * @run: the run's index in the profile
+ * @signals: (array length=n_signals): signals of any runs; those of @run
+ *   are used, and their health is set
+ * @features: (out caller-allocates): get_run_size() values, the slice of
+ *   the whole vector that starts at @run × get_run_size()
+ * @health: (inout): the run's health flags are ORed into it
+ *
+ * Computes one run's features alone, as ausculta_feature_extractor_extract()
+ * computes them for the whole measurement: the same values.
+ *
+ * Returns: %FALSE with @error as ausculta_feature_extractor_extract() does.
+ */
+gboolean
+ausculta_feature_extractor_extract_run (AuscultaFeatureExtractor  *extractor,
+                                        guint                      run,
+                                        AuscultaSignal           **signals,
+                                        guint                      n_signals,
+                                        double                    *features,
+                                        guint                     *health,
+                                        GError                   **error)
+{
+  AuscultaProfile *profile;
+
+  g_return_val_if_fail (extractor != NULL && features != NULL && health != NULL, FALSE);
+  g_return_val_if_fail (run < ausculta_profile_get_n_runs (extractor->profile), FALSE);
+  g_return_val_if_fail (signals != NULL || n_signals == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  profile = extractor->profile;
+  if (!analyse_run (extractor, signals, n_signals, ausculta_profile_get_run (profile, run), health, error))
+    return FALSE;
+  for (guint s = 0; s < ausculta_profile_get_n_band_sets (profile); s++)
+    {
+      const AuscultaProfileBandSet *set = ausculta_profile_get_band_set (profile, s);
+
+      band_set_levels (extractor, set, features);
+      features += set->count * extractor->n_feature_channels;
+    }
+  return TRUE;
+}
+
 /**
  * ausculta_feature_extractor_extract:
  *
@@ -594,26 +499,20 @@ ausculta_feature_extractor_extract (AuscultaFeatureExtractor  *extractor,
 {
   AuscultaProfile *profile;
   gint64 started = g_get_monotonic_time ();
-  double *features;
+  AuscultaSignal **signals;
+  guint n_signals;
 
   g_return_val_if_fail (extractor != NULL && measurement != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   profile = extractor->profile;
-  features = extractor->features;
+  signals = (AuscultaSignal **) measurement->signals->pdata;
+  n_signals = measurement->signals->len;
   for (guint r = 0; r < ausculta_profile_get_n_runs (profile); r++)
-    {
-      if (!analyse_run (extractor, measurement, ausculta_profile_get_run (profile, r), error))
-        return FALSE;
-      for (guint s = 0; s < ausculta_profile_get_n_band_sets (profile); s++)
-        {
-          const AuscultaProfileBandSet *set = ausculta_profile_get_band_set (profile, s);
-
-          band_set_levels (extractor, set, features);
-          features += set->count * extractor->n_feature_channels;
-        }
-    }
-  g_assert (features == extractor->features + ausculta_profile_get_n_features (profile));
+    if (!ausculta_feature_extractor_extract_run (extractor, r, signals, n_signals,
+                                                 extractor->features + r * extractor->run_size,
+                                                 &measurement->health, error))
+      return FALSE;
 
   ausculta_measurement_set_features (measurement, ausculta_profile_get_feature_names (profile),
                                      extractor->features, ausculta_profile_get_n_features (profile));

@@ -5,6 +5,7 @@
 
 #include "ausculta-measurement.h"
 #include "ausculta-profile.h"
+#include "ausculta-signal-health.h"
 
 G_BEGIN_DECLS
 
@@ -41,14 +42,19 @@ gboolean                   ausculta_feature_extractor_extract  (AuscultaFeatureE
                                                                 AuscultaMeasurement       *measurement,
                                                                 GError                   **error);
 
-/* The health flags of one calibrated signal (dead channel, clipping, DC
- * offset, noise floor), from its statistics and its power spectrum. */
-guint                      ausculta_feature_signal_health      (const AuscultaProfileChannel *channel,
-                                                                const float                  *samples,
-                                                                gsize                         n,
-                                                                const double                 *power,
-                                                                gsize                         n_bins,
-                                                                double                        bin_width);
+/* One run alone: the profile lays its features out run after run, each
+ * run get_run_size() values; extract_run computes run r's slice (from the
+ * signals of that run among @signals, whose health it sets) with the same
+ * values as extract. Two runs may be extracted at once only by two
+ * extractors. */
+guint                      ausculta_feature_extractor_get_run_size (AuscultaFeatureExtractor *extractor);
+gboolean                   ausculta_feature_extractor_extract_run  (AuscultaFeatureExtractor  *extractor,
+                                                                    guint                      run,
+                                                                    AuscultaSignal           **signals,
+                                                                    guint                      n_signals,
+                                                                    double                    *features,
+                                                                    guint                     *health,
+                                                                    GError                   **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuscultaFeatureExtractor, ausculta_feature_extractor_free)
 

@@ -79,6 +79,12 @@ GQuark                         ausculta_profile_error_quark       (void);
 
 AuscultaProfile               *ausculta_profile_load              (const char       *name_or_path,
                                                                    GError          **error);
+/* From the text of a profile file (e.g. a copy with other sensitivities,
+ * never written to disk); @path names it in errors and is its path. */
+AuscultaProfile               *ausculta_profile_load_from_data    (const char       *data,
+                                                                   gssize            length,
+                                                                   const char       *path,
+                                                                   GError          **error);
 AuscultaProfile               *ausculta_profile_ref               (AuscultaProfile  *profile);
 void                           ausculta_profile_unref             (AuscultaProfile  *profile);
 

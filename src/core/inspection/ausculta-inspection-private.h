@@ -1,11 +1,75 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <stdatomic.h>
+
 #include "ausculta-inspection.h"
+#include "ausculta-live-block.h"
 #include "ausculta-model-follower.h"
 #include "ausculta-run-features.h"
 
 G_BEGIN_DECLS
+
+/* The object's state, shared by its files: ausculta-inspection.c (the
+ * configuration and the GObject), ausculta-inspection-publish.c (what the
+ * observers are told) and ausculta-inspection-cycle.c (the cycle). */
+struct _AuscultaInspection
+{
+  GObject                   parent_instance;
+
+  GMainContext             *context;     /* where observers are told */
+  GThread                  *owner;
+
+  GMutex                    lock;        /* guards the configuration below */
+  AuscultaProfile          *profile;     /* the next cycle's */
+  gboolean                  profile_changed;  /* since the extractor was made */
+  AuscultaSource           *source;
+  AuscultaModel            *model;
+  AuscultaArchive          *archive;
+  char                     *serial;
+  char                     *operator_name;
+  char                     *station;
+  atomic_bool               running;
+
+  /* Made and replaced between cycles only (while not running). */
+  AuscultaFeatureExtractor *extractor;
+  AuscultaRunFeatures      *run_features;   /* the extractor's profile, run by run */
+  gboolean                  run_features_tried;
+  AuscultaModelFollower    *follower;       /* used by the running cycle only */
+
+  /* What observers see: touched on the owner thread only. */
+  AuscultaInspectionState   state;
+  char                     *run;
+  double                    progress;
+  char                     *status;
+  AuscultaMeasurement      *measurement;
+  AuscultaModel            *production;   /* the archive's, when it has one */
+
+  /* The latest live block, written by the cycle, read by anyone; its
+   * offset in the run and capture time go with it under live_lock. */
+  AuscultaLiveBlock        *live;
+  GMutex                    live_lock;
+  guint64                   live_offset;
+  gint64                    live_captured;
+};
+
+typedef enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_RUN,
+  PROP_PROGRESS,
+  PROP_STATUS,
+  PROP_MEASUREMENT,
+  PROP_SERIAL,
+  PROP_SOURCE,
+  PROP_MODEL,
+  N_PROPS
+} AuscultaInspectionProperty;
+
+/* On the owner thread. */
+void                 ausculta_inspection_notify         (AuscultaInspection         *self,
+                                                         AuscultaInspectionProperty  property);
+void                 ausculta_inspection_emit_block     (AuscultaInspection         *self);
 
 /* Between the object (ausculta-inspection.c) and the cycle it runs
  * (ausculta-inspection-cycle.c). Called from the cycle's thread. */

@@ -3,66 +3,14 @@
 
 #include "config.h"
 
-#include <stdatomic.h>
 #include <stdbool.h>
-#include <string.h>
 
 #include "ausculta-inspection-private.h"
-#include "ausculta-live-block.h"
 
-struct _AuscultaInspection
-{
-  GObject                   parent_instance;
-
-  GMainContext             *context;     /* where observers are told */
-  GThread                  *owner;
-
-  GMutex                    lock;        /* guards the configuration below */
-  AuscultaProfile          *profile;
-  AuscultaSource           *source;
-  AuscultaFeatureExtractor *extractor;
-  AuscultaRunFeatures      *run_features;   /* the extractor's profile, run by run */
-  gboolean                  run_features_tried;
-  AuscultaModelFollower    *follower;       /* used by the running cycle only */
-  AuscultaModel            *model;
-  AuscultaArchive          *archive;
-  char                     *serial;
-  char                     *operator_name;
-  char                     *station;
-  atomic_bool               running;
-
-  /* What observers see: touched on the owner thread only. */
-  AuscultaInspectionState   state;
-  char                     *run;
-  double                    progress;
-  char                     *status;
-  AuscultaMeasurement      *measurement;
-  AuscultaModel            *production;   /* the archive's, when it has one */
-
-  /* The latest live block, written by the cycle, read by anyone; its
-   * offset in the run and capture time go with it under live_lock. */
-  AuscultaLiveBlock        *live;
-  GMutex                    live_lock;
-  guint64                   live_offset;
-  gint64                    live_captured;
-};
 
 G_DEFINE_FINAL_TYPE (AuscultaInspection, ausculta_inspection, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (ausculta-inspection-error-quark, ausculta_inspection_error)
-
-enum {
-  PROP_0,
-  PROP_STATE,
-  PROP_RUN,
-  PROP_PROGRESS,
-  PROP_STATUS,
-  PROP_MEASUREMENT,
-  PROP_SERIAL,
-  PROP_SOURCE,
-  PROP_MODEL,
-  N_PROPS
-};
 
 enum {
   SIGNAL_BLOCK,
@@ -71,6 +19,19 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+void
+ausculta_inspection_notify (AuscultaInspection         *self,
+                            AuscultaInspectionProperty  property)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[property]);
+}
+
+void
+ausculta_inspection_emit_block (AuscultaInspection *self)
+{
+  g_signal_emit (self, signals[SIGNAL_BLOCK], 0);
+}
 
 static const GEnumValue state_values[] = {
   { AUSCULTA_INSPECTION_IDLE, "AUSCULTA_INSPECTION_IDLE", "idle" },
@@ -97,214 +58,6 @@ ausculta_inspection_state_to_string (AuscultaInspectionState state)
 {
   g_return_val_if_fail (state <= AUSCULTA_INSPECTION_DONE, NULL);
   return state_values[state].value_nick;
-}
-
-/* ---- publishing to the owner thread ---- */
-
-/* Always queued, never run in place: g_main_context_invoke() would call it
- * from the cycle's thread whenever nobody iterates the owner's context. */
-static void
-queue_on_owner (AuscultaInspection *self,
-                int                 priority,
-                GSourceFunc         function,
-                gpointer            data,
-                GDestroyNotify      notify)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, priority);
-  g_source_set_callback (source, function, data, notify);
-  g_source_set_static_name (source, "[ausculta] inspection update");
-  g_source_attach (source, self->context);
-  g_source_unref (source);
-}
-
-typedef struct {
-  AuscultaInspection  *self;
-  int                  state;
-  char                *run;
-  char                *status;
-  AuscultaMeasurement *measurement;
-  gboolean             production_changed;
-  AuscultaModel       *production;
-} Update;
-
-static void
-update_free (gpointer data)
-{
-  Update *update = data;
-
-  g_object_unref (update->self);
-  g_free (update->run);
-  g_free (update->status);
-  g_clear_pointer (&update->measurement, ausculta_measurement_unref);
-  g_clear_object (&update->production);
-  g_free (update);
-}
-
-static gboolean
-apply_update (gpointer data)
-{
-  Update *update = data;
-  AuscultaInspection *self = update->self;
-
-  g_object_freeze_notify (G_OBJECT (self));
-  if (update->state >= 0 && (AuscultaInspectionState) update->state != self->state)
-    {
-      self->state = update->state;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-      if (self->state == AUSCULTA_INSPECTION_DONE && self->progress != 1.0)
-        {
-          self->progress = 1.0;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-        }
-    }
-  if (update->run != NULL && g_strcmp0 (update->run, self->run) != 0)
-    {
-      g_free (self->run);
-      self->run = g_strdup (update->run);
-      self->progress = 0.0;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-    }
-  if (update->status != NULL && g_strcmp0 (update->status, self->status) != 0)
-    {
-      g_free (self->status);
-      self->status = g_strdup (update->status);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
-    }
-  if (update->measurement != NULL)
-    {
-      g_clear_pointer (&self->measurement, ausculta_measurement_unref);
-      self->measurement = g_steal_pointer (&update->measurement);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEASUREMENT]);
-    }
-  if (update->production_changed && g_set_object (&self->production, update->production))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
-  g_object_thaw_notify (G_OBJECT (self));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-apply_or_queue (AuscultaInspection *self,
-                Update             *update)
-{
-  if (g_thread_self () == self->owner)
-    {
-      apply_update (update);
-      update_free (update);
-    }
-  else
-    queue_on_owner (self, G_PRIORITY_DEFAULT, apply_update, update, update_free);
-}
-
-void
-ausculta_inspection_publish (AuscultaInspection  *self,
-                             int                  state,
-                             const char          *run,
-                             const char          *status,
-                             AuscultaMeasurement *measurement)
-{
-  Update *update = g_new0 (Update, 1);
-
-  update->self = g_object_ref (self);
-  update->state = state;
-  update->run = g_strdup (run);
-  update->status = g_strdup (status);
-  update->measurement = measurement ? ausculta_measurement_ref (measurement) : NULL;
-  apply_or_queue (self, update);
-}
-
-void
-ausculta_inspection_publish_production (AuscultaInspection *self,
-                                        AuscultaModel      *production)
-{
-  Update *update = g_new0 (Update, 1);
-
-  update->self = g_object_ref (self);
-  update->state = -1;
-  update->production_changed = TRUE;
-  update->production = production ? g_object_ref (production) : NULL;
-  apply_or_queue (self, update);
-}
-
-static gboolean
-deliver_block (gpointer data)
-{
-  AuscultaInspection *self = data;
-  double progress = ausculta_live_block_take (self->live);
-
-  if (progress != self->progress && self->state != AUSCULTA_INSPECTION_DONE)
-    {
-      self->progress = progress;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-    }
-  g_signal_emit (self, signals[SIGNAL_BLOCK], 0);
-  return G_SOURCE_REMOVE;
-}
-
-/* Keeps the newest block and schedules one delivery if none is pending:
- * a slow observer sees fewer blocks, never a backlog. */
-void
-ausculta_inspection_publish_block (AuscultaInspection *self,
-                                   const char         *run,
-                                   double              progress,
-                                   double              sample_rate,
-                                   AuscultaSignal    **run_signals,
-                                   guint               n_channels,
-                                   gsize               offset,
-                                   gsize               n_frames)
-{
-  gboolean schedule;
-
-  g_mutex_lock (&self->live_lock);
-  schedule = ausculta_live_block_store (self->live, run, progress, sample_rate, run_signals,
-                                        n_channels, offset, n_frames);
-  self->live_offset = offset;
-  self->live_captured = g_get_monotonic_time ();
-  g_mutex_unlock (&self->live_lock);
-  if (!schedule)
-    return;
-  if (g_thread_self () == self->owner)
-    deliver_block (self);
-  else
-    queue_on_owner (self, G_PRIORITY_DEFAULT_IDLE, deliver_block, g_object_ref (self), g_object_unref);
-}
-
-gboolean
-ausculta_inspection_copy_latest_block (AuscultaInspection *self,
-                                       char              **run,
-                                       guint              *n_channels,
-                                       double             *sample_rate,
-                                       float             **samples,
-                                       gsize              *n_frames)
-{
-  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), FALSE);
-  return ausculta_live_block_copy (self->live, run, n_channels, sample_rate, samples, n_frames);
-}
-
-gboolean
-ausculta_inspection_copy_latest_block_at (AuscultaInspection *self,
-                                          char              **run,
-                                          guint              *n_channels,
-                                          double             *sample_rate,
-                                          float             **samples,
-                                          gsize              *n_frames,
-                                          guint64            *offset,
-                                          gint64             *captured)
-{
-  gboolean have;
-
-  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), FALSE);
-  g_mutex_lock (&self->live_lock);
-  have = ausculta_live_block_copy (self->live, run, n_channels, sample_rate, samples, n_frames);
-  if (have)
-    {
-      *offset = self->live_offset;
-      *captured = self->live_captured;
-    }
-  g_mutex_unlock (&self->live_lock);
-  return have;
 }
 
 /* ---- configuration ---- */
@@ -349,11 +102,62 @@ ausculta_inspection_get_source (AuscultaInspection *self)
   return self->source;
 }
 
+/* The profile the next cycle measures with (the running one may still use
+ * the previous one). Borrowed: for the thread that sets the profile. */
 AuscultaProfile *
 ausculta_inspection_get_profile (AuscultaInspection *self)
 {
   g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
   return self->profile;
+}
+
+/**
+ * ausculta_inspection_dup_profile:
+ *
+ * Returns: (transfer full): the profile the next cycle measures with; safe
+ *   from any thread.
+ */
+AuscultaProfile *
+ausculta_inspection_dup_profile (AuscultaInspection *self)
+{
+  AuscultaProfile *profile;
+
+  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), NULL);
+  g_mutex_lock (&self->lock);
+  profile = ausculta_profile_ref (self->profile);
+  g_mutex_unlock (&self->lock);
+  return profile;
+}
+
+/**
+ * ausculta_inspection_set_profile:
+ * @profile: what the next cycles measure with (e.g. new sensitivities)
+ *
+ * Safe from any thread, during a cycle too: the running cycle keeps the
+ * profile it started with for its capture, live blocks and features; the
+ * next cycle starts with @profile (its extractor is made then, replacing
+ * one given by ausculta_inspection_set_extractor()).
+ */
+void
+ausculta_inspection_set_profile (AuscultaInspection *self,
+                                 AuscultaProfile    *profile)
+{
+  AuscultaProfile *previous;
+
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+  g_return_if_fail (profile != NULL);
+
+  g_mutex_lock (&self->lock);
+  previous = self->profile;
+  if (previous != profile)
+    {
+      self->profile = ausculta_profile_ref (profile);
+      self->profile_changed = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  /* The running cycle holds its own reference. */
+  if (previous != profile)
+    ausculta_profile_unref (previous);
 }
 
 void
@@ -367,6 +171,10 @@ ausculta_inspection_set_extractor (AuscultaInspection       *self,
   g_clear_pointer (&self->run_features, ausculta_run_features_free);
   self->run_features_tried = FALSE;
   self->extractor = extractor;
+  /* Given after a profile: it is the one to use. */
+  g_mutex_lock (&self->lock);
+  self->profile_changed = FALSE;
+  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -499,22 +307,22 @@ ausculta_inspection_is_running (AuscultaInspection *self)
   return atomic_load (&self->running);
 }
 
-/* Snapshot of the configuration for one cycle; marks the cycle running. */
-gboolean
-ausculta_inspection_take_setup (AuscultaInspection      *self,
-                                AuscultaInspectionSetup *setup,
-                                GError                 **error)
+/* The cycle's extractors, made from @profile when there are none or the
+ * profile changed since; NULL extractor: @error says why. Not running. */
+static void
+prepare_extractors (AuscultaInspection  *self,
+                    AuscultaProfile     *profile,
+                    gboolean             profile_changed,
+                    GError             **error)
 {
-  bool idle = false;
-
-  if (!atomic_compare_exchange_strong (&self->running, &idle, TRUE))
+  if (profile_changed)
     {
-      g_set_error (error, AUSCULTA_INSPECTION_ERROR, AUSCULTA_INSPECTION_ERROR_BUSY,
-                   "an inspection is already running (serial %s)", self->serial);
-      return FALSE;
+      g_clear_pointer (&self->extractor, ausculta_feature_extractor_free);
+      g_clear_pointer (&self->run_features, ausculta_run_features_free);
+      self->run_features_tried = FALSE;
     }
   if (self->extractor == NULL)
-    self->extractor = ausculta_feature_extractor_new (self->profile, error);
+    self->extractor = ausculta_feature_extractor_new (profile, error);
   if (self->extractor != NULL && !self->run_features_tried)
     {
       g_autoptr(GError) local_error = NULL;
@@ -525,12 +333,27 @@ ausculta_inspection_take_setup (AuscultaInspection      *self,
       if (self->run_features == NULL)
         g_message ("features will be computed once all runs are captured: %s", local_error->message);
     }
+}
+
+/* Snapshot of the configuration for one cycle; marks the cycle running. */
+gboolean
+ausculta_inspection_take_setup (AuscultaInspection      *self,
+                                AuscultaInspectionSetup *setup,
+                                GError                 **error)
+{
+  bool idle = false;
+  gboolean profile_changed;
+
+  if (!atomic_compare_exchange_strong (&self->running, &idle, TRUE))
+    {
+      g_set_error (error, AUSCULTA_INSPECTION_ERROR, AUSCULTA_INSPECTION_ERROR_BUSY,
+                   "an inspection is already running (serial %s)", self->serial);
+      return FALSE;
+    }
   g_mutex_lock (&self->lock);
   *setup = (AuscultaInspectionSetup) {
     .profile = ausculta_profile_ref (self->profile),
     .source = self->source ? g_object_ref (self->source) : NULL,
-    .extractor = self->extractor,
-    .run_features = self->run_features,
     .follower = self->follower,
     .model = self->model ? g_object_ref (self->model) : NULL,
     .archive = self->archive ? g_object_ref (self->archive) : NULL,
@@ -538,7 +361,12 @@ ausculta_inspection_take_setup (AuscultaInspection      *self,
     .operator_name = g_strdup (self->operator_name),
     .station = g_strdup (self->station),
   };
+  profile_changed = self->profile_changed;
+  self->profile_changed = FALSE;
   g_mutex_unlock (&self->lock);
+  prepare_extractors (self, setup->profile, profile_changed, error);
+  setup->extractor = self->extractor;
+  setup->run_features = self->run_features;
   if (self->extractor == NULL)
     {
       ausculta_inspection_setup_clear (setup);

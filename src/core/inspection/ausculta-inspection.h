@@ -55,6 +55,12 @@ void                     ausculta_inspection_set_source       (AuscultaInspectio
                                                                AuscultaSource      *source);
 AuscultaSource          *ausculta_inspection_get_source       (AuscultaInspection  *self);
 AuscultaProfile         *ausculta_inspection_get_profile      (AuscultaInspection  *self);
+AuscultaProfile         *ausculta_inspection_dup_profile      (AuscultaInspection  *self);
+/* From any thread, even during a cycle: the profile (e.g. with new
+ * sensitivities) of the NEXT cycle; a running cycle keeps its own for its
+ * capture, live blocks and features. */
+void                     ausculta_inspection_set_profile      (AuscultaInspection  *self,
+                                                               AuscultaProfile     *profile);
 /* Optional collaborators: no extractor → one is made from the profile;
  * no model → verdict NONE with a status saying so; no archive → nothing kept.
  * With an archive, each cycle asks it for its production model and, when

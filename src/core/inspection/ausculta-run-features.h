@@ -5,19 +5,14 @@
 
 G_BEGIN_DECLS
 
-/* The features of one run, computed as soon as that run is captured.
- *
- * The extractor works on a whole measurement; a run's features depend only
- * on that run's signals, and the profile lays them out run after run. So
- * each run gets an extractor of its own, made from a copy of the profile
- * that keeps only that run: its vector is exactly the run's slice of the
- * whole vector. One AuscultaRunFeatures per inspection; run r's extractor
- * must not be used by two threads at once (a cycle uses it once). */
+/* The features of one run, computed as soon as that run is captured: one
+ * extractor of the whole profile per run (ausculta_feature_extractor_
+ * extract_run), so that two runs' jobs may overlap. One AuscultaRunFeatures
+ * per profile; run r's extractor must not be used by two threads at once
+ * (a cycle uses it once). */
 typedef struct _AuscultaRunFeatures AuscultaRunFeatures;
 
-/* NULL with @error when the profile cannot be split by run (its file is
- * gone, a run's copy does not load, or the slices do not add up): the
- * cycle then extracts all runs at its end. */
+/* NULL with @error when an extractor cannot be made (FFT planning). */
 AuscultaRunFeatures *ausculta_run_features_new     (AuscultaProfile      *profile,
                                                     GError              **error);
 void                 ausculta_run_features_free    (AuscultaRunFeatures  *self);
