@@ -19,9 +19,9 @@
 /* Issue 7 item 6, through the real pipeline: the app's window under Xvfb,
  * the simulator paced in real time, 2 channels at 48 kHz, the live views
  * (16384-point spectrum, third octaves, spectrogram, waveform) during a
- * cycle of two RUN_S-second runs. Measures the frames the window paints
- * per second (frame clock "paint" signals, and the paints that showed a
- * new live frame), the process's CPU share (getrusage over the capture /
+ * cycle of two RUN_S-second runs. Measures the paints per second that
+ * showed a new live frame of both channels (and, as a detail, all the
+ * frame clock's paints), the process's CPU share (getrusage over the capture /
  * wall time), the capture-to-pixel latency (a block's capture time to the
  * end of the paint that first shows it) and, in a fresh process, the time
  * from launch to the window's first painted frame with the 1,000,000
@@ -321,7 +321,9 @@ measure_live (AuscultaApplication *app,
   ausculta_live_view_get_stats (AUSCULTA_LIVE_VIEW (page_child (page, "first_view")), &stats[0]);
   ausculta_live_view_get_stats (AUSCULTA_LIVE_VIEW (page_child (page, "second_view")), &stats[1]);
   result->fps_paints = n_paints / ((end - start) / 1e6);
-  result->fps_live = stats[0].n_frames_painted / ((end - start) / 1e6);
+  /* The channel that showed fewer new frames counts. */
+  result->fps_live = MIN (stats[0].n_frames_painted, stats[1].n_frames_painted)
+                     / ((end - start) / 1e6);
   result->latency_mean_ms = (stats[0].latency_sum_ms + stats[1].latency_sum_ms)
                             / MAX (1, stats[0].n_frames_painted + stats[1].n_frames_painted);
   result->latency_max_ms = MAX (stats[0].latency_max_ms, stats[1].latency_max_ms);
@@ -409,9 +411,10 @@ main (int   argc,
   printf ("live views, 2 channels at 48 kHz, 16384-point spectrum, third octaves, spectrogram, "
           "waveform; simulator in real time, %d s runs; GSK_RENDERER=%s\n", RUN_S,
           g_getenv ("GSK_RENDERER"));
-  printf ("ausculta: %.1f fps (frame clock paints; %.1f of them showed a new live frame)\n",
-          live.fps_paints, live.fps_live);
-  printf ("reference: 60 fps (target)\nratio: %.2fx\n", live.fps_paints / 60.0);
+  printf ("ausculta: %.1f fps showing new live data (paints that showed a new frame of each "
+          "channel)\n", live.fps_live);
+  printf ("painted: %.1f fps (frame clock paints, new live data or not)\n", live.fps_paints);
+  printf ("reference: 60 fps (target)\nratio: %.2fx\n", live.fps_live / 60.0);
   printf ("ausculta: %.1f %% of one core (the whole app process, capture and DSP included)\n",
           live.cpu_percent);
   printf ("threads: %s\n", live.threads);

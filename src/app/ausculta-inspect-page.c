@@ -205,9 +205,8 @@ on_block (AuscultaInspection  *inspection,
     return;
   /* The block holds each channel's frames one after the other. */
   for (guint c = 0; c < MIN (n_channels, G_N_ELEMENTS (views)); c++)
-    ausculta_live_view_push_block (views[c], run, g_memdup2 (samples + c * n_frames,
-                                                             n_frames * sizeof (float)),
-                                   n_frames, sample_rate, offset, captured);
+    ausculta_live_view_push_block (views[c], run, samples + c * n_frames, n_frames, sample_rate,
+                                   offset, captured);
 }
 
 /* A block moves the bar by well under a pixel, and each move makes GTK lay

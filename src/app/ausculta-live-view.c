@@ -217,13 +217,12 @@ ausculta_live_view_reset (AuscultaLiveView *self)
   memset (&self->stats, 0, sizeof self->stats);
 }
 
-/* Hands one block of calibrated samples of this channel (taken: g_malloc'ed)
- * to the worker; @offset is its first frame in @run, @captured its capture
+/* Copies one block of calibrated samples of this channel to the worker; @offset is its first frame in @run, @captured its capture
  * time (g_get_monotonic_time()). Returns at once. */
 void
 ausculta_live_view_push_block (AuscultaLiveView *self,
                                const char       *run,
-                               float            *samples,
+                               const float      *samples,
                                gsize             n_frames,
                                double            sample_rate,
                                guint64           offset,

@@ -29,7 +29,7 @@ void       ausculta_live_view_set_range  (AuscultaLiveView *self,
 void       ausculta_live_view_reset      (AuscultaLiveView *self);
 void       ausculta_live_view_push_block (AuscultaLiveView *self,
                                           const char       *run,
-                                          float            *samples,
+                                          const float      *samples,
                                           gsize             n_frames,
                                           double            sample_rate,
                                           guint64           offset,

@@ -10,21 +10,14 @@
 #include "ausculta-spectrum.h"
 
 /* The channel's latest FFT_SIZE samples (zero-padded in front until there
- * are that many) make one Hann-windowed spectrum per block the thread
- * takes. Everything here but the lock-protected slots belongs to the
- * thread. */
-#define FFT_SIZE 16384
-#define F_MIN    10.0
-
-typedef struct
-{
-  char    *run;
-  float   *samples;
-  gsize    n_frames;
-  double   sample_rate;
-  guint64  offset;
-  gint64   captured;
-} Block;
+ * are that many) make one Hann-windowed spectrum. Blocks only go into the
+ * ring of samples; the thread computes a frame when new samples came and
+ * the main thread has taken the previous frame, so at most one frame per
+ * display frame, always from the newest samples, whatever the block size.
+ * The lock protects everything above "the thread's own state". */
+#define FFT_SIZE      16384
+#define WAVEFORM_SPAN 1024   /* samples the waveform shows: 21 ms at 48 kHz */
+#define F_MIN         10.0
 
 struct _AuscultaLiveWorker
 {
@@ -32,37 +25,30 @@ struct _AuscultaLiveWorker
   GMutex             lock;
   GCond              cond;
   gboolean           quit;
-  gboolean           reset;       /* asked by the main thread, done by the thread */
-  Block             *input;       /* latest block not taken by the thread */
+  guint              generation;  /* bumped by a reset: older frames are dropped */
+  float             *history;     /* ring of the latest FFT_SIZE samples */
+  gsize              history_end;
+  gsize              history_filled;
+  double             history_rate;
+  gboolean           fresh;       /* samples came since the last frame began */
+  guint64            offset;      /* of the newest block, in its run */
+  gint64             captured;    /* ... and its capture time */
+  char              *run;         /* of the newest block */
+  guint64            expected;    /* offset the next block of that run starts at */
   gboolean           processing;
   AuscultaLiveFrame *output;      /* latest frame not taken by the main thread */
   double             reference;
   guint64            n_skipped;
+  guint64            serial;
 
   /* The thread's own state. */
   double             sample_rate; /* of the spectrum below, 0 before */
   AuscultaSpectrum   spectrum;
   double            *power;
-  float             *history;     /* ring of the latest FFT_SIZE samples */
-  gsize              history_end;
-  gsize              history_filled;
-  float             *frame;
+  float             *frame;       /* the ring unrolled, oldest first */
   AuscultaBand       bands[AUSCULTA_LIVE_MAX_BANDS];
   guint              n_bands;
-  char              *run;         /* of the last block seen */
-  guint64            expected;    /* offset the next block of that run starts at */
-  guint64            serial;
 };
-
-static void
-block_free (Block *block)
-{
-  if (block == NULL)
-    return;
-  g_free (block->run);
-  g_free (block->samples);
-  g_free (block);
-}
 
 static void
 clear_spectrum (AuscultaLiveWorker *worker)
@@ -97,13 +83,22 @@ prepare_spectrum (AuscultaLiveWorker *worker,
       return FALSE;
     }
   worker->sample_rate = sample_rate;
-  worker->history_filled = 0;
   worker->power = g_new (double, worker->spectrum.n_bins);
   worker->n_bands = ausculta_bands_fractional_octave (3, 12.5, MIN (20000.0, sample_rate / 2.2),
                                                       worker->bands, AUSCULTA_LIVE_MAX_BANDS, &error);
   return TRUE;
 }
 
+/* Under the lock. */
+static void
+forget_history (AuscultaLiveWorker *worker)
+{
+  worker->history_filled = 0;
+  worker->history_end = 0;
+  worker->fresh = FALSE;
+}
+
+/* Under the lock: appends a block to the ring. */
 static void
 remember (AuscultaLiveWorker *worker,
           const float        *samples,
@@ -114,60 +109,69 @@ remember (AuscultaLiveWorker *worker,
       samples += n_samples - FFT_SIZE;
       n_samples = FFT_SIZE;
     }
-  for (gsize i = 0; i < n_samples; i++)
+  while (n_samples > 0)
     {
-      worker->history[worker->history_end] = samples[i];
-      worker->history_end = (worker->history_end + 1) % FFT_SIZE;
+      gsize n = MIN (n_samples, FFT_SIZE - worker->history_end);
+
+      memcpy (worker->history + worker->history_end, samples, n * sizeof (float));
+      worker->history_end = (worker->history_end + n) % FFT_SIZE;
+      samples += n;
+      n_samples -= n;
+      worker->history_filled = MIN (FFT_SIZE, worker->history_filled + n);
     }
-  worker->history_filled = MIN (FFT_SIZE, worker->history_filled + n_samples);
 }
 
-/* The ring, oldest first, zero-padded in front until it is full. */
+/* Under the lock: the ring, oldest first, zero-padded in front until it is
+ * full, into the thread's frame buffer. */
 static void
 unroll (AuscultaLiveWorker *worker)
 {
   gsize missing = FFT_SIZE - worker->history_filled;
-  gsize start = (worker->history_end + FFT_SIZE - worker->history_filled) % FFT_SIZE;
+  gsize start = (worker->history_end + missing) % FFT_SIZE;
+  gsize first = MIN (worker->history_filled, FFT_SIZE - start);
 
   memset (worker->frame, 0, missing * sizeof (float));
-  for (gsize i = 0; i < worker->history_filled; i++)
-    worker->frame[missing + i] = worker->history[(start + i) % FFT_SIZE];
+  memcpy (worker->frame + missing, worker->history + start, first * sizeof (float));
+  memcpy (worker->frame + missing + first, worker->history,
+          (worker->history_filled - first) * sizeof (float));
 }
 
-/* Counts the blocks between the last one seen and this one. */
+/* Under the lock: counts the blocks between the last one seen and this one. */
 static guint64
 count_gap (AuscultaLiveWorker *worker,
-           const Block        *block)
+           const char         *run,
+           guint64             offset,
+           gsize               n_frames)
 {
   guint64 gap = 0;
 
-  if (g_strcmp0 (worker->run, block->run) != 0)
+  if (g_strcmp0 (worker->run, run) != 0)
     {
       g_free (worker->run);
-      worker->run = g_strdup (block->run);
+      worker->run = g_strdup (run);
       worker->expected = 0;
     }
-  if (block->offset > worker->expected && block->n_frames > 0)
-    gap = (block->offset - worker->expected + block->n_frames - 1) / block->n_frames;
-  worker->expected = block->offset + block->n_frames;
+  if (offset > worker->expected && n_frames > 0)
+    gap = (offset - worker->expected + n_frames - 1) / n_frames;
+  worker->expected = offset + n_frames;
   return gap;
 }
 
-static AuscultaLiveFrame *
-make_frame (AuscultaLiveWorker *worker,
-            const Block        *block,
-            double              reference)
+/* The spectrum of worker->frame and what the views show of it. */
+static void
+compute_frame (AuscultaLiveWorker *worker,
+               AuscultaLiveFrame  *frame,
+               gsize               n_filled,
+               double              reference)
 {
-  g_autofree AuscultaLiveFrame *frame = g_new0 (AuscultaLiveFrame, 1);
   gsize n_bins = worker->spectrum.n_bins;
   double bin_width = ausculta_spectrum_bin_width (&worker->spectrum);
+  gsize span = MIN ((gsize) WAVEFORM_SPAN, n_filled);
 
-  remember (worker, block->samples, block->n_frames);
-  unroll (worker);
   ausculta_spectrum_reset (&worker->spectrum);
   ausculta_spectrum_process (&worker->spectrum, worker->frame, FFT_SIZE);
   if (!ausculta_spectrum_get (&worker->spectrum, AUSCULTA_SPECTRUM_POWER, worker->power))
-    return NULL;
+    return;
   ausculta_bands_sum_power (worker->bands, worker->n_bands, worker->power, NULL, n_bins,
                             bin_width, frame->bands);
   ausculta_spectrum_to_db (frame->bands, worker->n_bands, TRUE, reference);
@@ -181,24 +185,47 @@ make_frame (AuscultaLiveWorker *worker,
                                  frame->spectrum, AUSCULTA_LIVE_SPECTRUM_POINTS);
   ausculta_plot_reduce_spectrum (worker->power, n_bins, bin_width, frame->f_min, frame->f_max,
                                  frame->rows, AUSCULTA_SPECTROGRAM_ROWS);
-  frame->peak = ausculta_plot_reduce_samples (block->samples, block->n_frames, frame->waveform,
-                                              AUSCULTA_WAVEFORM_COLUMNS);
-  frame->n_columns = (guint) MIN ((gsize) AUSCULTA_WAVEFORM_COLUMNS, block->n_frames);
-  frame->duration = block->n_frames / block->sample_rate;
-  frame->offset = block->offset;
-  frame->captured = block->captured;
-  frame->serial = ++worker->serial;
-  return g_steal_pointer (&frame);
+  frame->peak = ausculta_plot_reduce_samples (worker->frame + FFT_SIZE - span, span,
+                                              frame->waveform, AUSCULTA_WAVEFORM_COLUMNS);
+  frame->n_columns = (guint) MIN ((gsize) AUSCULTA_WAVEFORM_COLUMNS, span);
+  frame->duration = span / worker->sample_rate;
 }
 
+/* Under the lock on entry and on return: one frame from the newest
+ * samples, published unless a reset came meanwhile. */
 static void
-forget (AuscultaLiveWorker *worker)
+make_frame (AuscultaLiveWorker *worker)
 {
-  worker->history_filled = 0;
-  worker->history_end = 0;
-  worker->serial = 0;
-  worker->expected = 0;
-  g_clear_pointer (&worker->run, g_free);
+  AuscultaLiveFrame *frame = g_new0 (AuscultaLiveFrame, 1);
+  guint generation = worker->generation;
+  double rate = worker->history_rate;
+  double reference = worker->reference;
+  gsize n_filled = worker->history_filled;
+  gboolean made = FALSE;
+
+  unroll (worker);
+  worker->fresh = FALSE;
+  worker->processing = TRUE;
+  frame->offset = worker->offset;
+  frame->captured = worker->captured;
+  g_mutex_unlock (&worker->lock);
+
+  if (prepare_spectrum (worker, rate))
+    {
+      compute_frame (worker, frame, n_filled, reference);
+      made = TRUE;
+    }
+
+  g_mutex_lock (&worker->lock);
+  worker->processing = FALSE;
+  if (!made || generation != worker->generation)
+    {
+      g_free (frame);
+      return;
+    }
+  frame->serial = ++worker->serial;
+  g_free (worker->output);
+  worker->output = frame;
 }
 
 static gpointer
@@ -207,46 +234,12 @@ run_thread (gpointer data)
   AuscultaLiveWorker *worker = data;
 
   g_mutex_lock (&worker->lock);
-  for (;;)
+  while (!worker->quit)
     {
-      Block *block;
-      AuscultaLiveFrame *frame = NULL;
-      double reference;
-      guint64 gap;
-
-      while (worker->input == NULL && !worker->quit && !worker->reset)
+      if (worker->fresh && worker->output == NULL)
+        make_frame (worker);
+      else
         g_cond_wait (&worker->cond, &worker->lock);
-      if (worker->quit)
-        break;
-      if (worker->reset)
-        {
-          forget (worker);
-          worker->reset = FALSE;
-          continue;
-        }
-      block = g_steal_pointer (&worker->input);
-      reference = worker->reference;
-      worker->processing = TRUE;
-      g_mutex_unlock (&worker->lock);
-
-      gap = count_gap (worker, block);
-      if (block->n_frames > 0 && prepare_spectrum (worker, block->sample_rate))
-        frame = make_frame (worker, block, reference);
-      block_free (block);
-
-      g_mutex_lock (&worker->lock);
-      worker->processing = FALSE;
-      if (worker->reset)
-        {
-          g_free (frame);
-          continue;
-        }
-      worker->n_skipped += gap;
-      if (frame != NULL)
-        {
-          g_free (worker->output);
-          worker->output = frame;
-        }
     }
   g_mutex_unlock (&worker->lock);
   return NULL;
@@ -276,7 +269,6 @@ ausculta_live_worker_free (AuscultaLiveWorker *worker)
   g_cond_signal (&worker->cond);
   g_mutex_unlock (&worker->lock);
   g_thread_join (worker->thread);
-  block_free (worker->input);
   g_free (worker->output);
   clear_spectrum (worker);
   g_free (worker->history);
@@ -302,40 +294,47 @@ void
 ausculta_live_worker_reset (AuscultaLiveWorker *worker)
 {
   g_mutex_lock (&worker->lock);
-  g_clear_pointer (&worker->input, block_free);
+  worker->generation++;
+  forget_history (worker);
   g_clear_pointer (&worker->output, g_free);
+  g_clear_pointer (&worker->run, g_free);
+  worker->expected = 0;
+  worker->serial = 0;
   worker->n_skipped = 0;
-  worker->reset = TRUE;
-  g_cond_signal (&worker->cond);
   g_mutex_unlock (&worker->lock);
 }
 
+/* Copies the block into the ring: no allocation, no computing here. */
 void
 ausculta_live_worker_push (AuscultaLiveWorker *worker,
                            const char         *run,
-                           float              *samples,
+                           const float        *samples,
                            gsize               n_frames,
                            double              sample_rate,
                            guint64             offset,
                            gint64              captured)
 {
-  Block *block = g_new0 (Block, 1);
+  g_return_if_fail (sample_rate > 0);
 
-  block->run = g_strdup (run);
-  block->samples = samples;
-  block->n_frames = n_frames;
-  block->sample_rate = sample_rate;
-  block->offset = offset;
-  block->captured = captured;
+  if (n_frames == 0)
+    return;
   g_mutex_lock (&worker->lock);
-  /* The thread is behind: the block it has not taken is skipped, which
-   * the gap in offsets will count. */
-  block_free (worker->input);
-  worker->input = block;
+  /* Blocks the main thread never delivered leave a gap in the offsets. */
+  worker->n_skipped += count_gap (worker, run, offset, n_frames);
+  if (sample_rate != worker->history_rate)
+    {
+      forget_history (worker);
+      worker->history_rate = sample_rate;
+    }
+  remember (worker, samples, n_frames);
+  worker->offset = offset;
+  worker->captured = captured;
+  worker->fresh = TRUE;
   g_cond_signal (&worker->cond);
   g_mutex_unlock (&worker->lock);
 }
 
+/* Taking the frame lets the thread make the next one, if samples came. */
 AuscultaLiveFrame *
 ausculta_live_worker_take_frame (AuscultaLiveWorker *worker)
 {
@@ -343,6 +342,8 @@ ausculta_live_worker_take_frame (AuscultaLiveWorker *worker)
 
   g_mutex_lock (&worker->lock);
   frame = g_steal_pointer (&worker->output);
+  if (frame != NULL && worker->fresh)
+    g_cond_signal (&worker->cond);
   g_mutex_unlock (&worker->lock);
   return frame;
 }
@@ -353,7 +354,7 @@ ausculta_live_worker_is_busy (AuscultaLiveWorker *worker)
   gboolean busy;
 
   g_mutex_lock (&worker->lock);
-  busy = worker->input != NULL || worker->processing;
+  busy = worker->fresh || worker->processing;
   g_mutex_unlock (&worker->lock);
   return busy;
 }

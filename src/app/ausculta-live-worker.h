@@ -12,15 +12,15 @@ G_BEGIN_DECLS
 #define AUSCULTA_LIVE_SPECTRUM_POINTS 1024
 #define AUSCULTA_LIVE_MAX_BANDS       48
 
-/* What the live views of one channel show for one block, already reduced
- * to the screen: the spectrum as points on the log-frequency axis, one
- * spectrogram column, third-octave levels and the waveform's min/max per
- * column. Made by the worker thread, read by the main thread. */
+/* What the live views of one channel show at one display frame, already
+ * reduced to the screen: the spectrum as points on the log-frequency axis,
+ * one spectrogram column, third-octave levels and the waveform's min/max
+ * per column. Made by the worker thread, read by the main thread. */
 typedef struct
 {
   guint64               serial;        /* spectra computed since the reset, this one included */
-  guint64               offset;        /* first frame of the block in its run */
-  gint64                captured;      /* g_get_monotonic_time() when the block was captured */
+  guint64               offset;        /* first frame of the newest block in its run */
+  gint64                captured;      /* g_get_monotonic_time() when that block was captured */
   double                f_min, f_max;  /* of the spectrum and the spectrogram */
   AuscultaSpectrumPoint spectrum[AUSCULTA_LIVE_SPECTRUM_POINTS];
   AuscultaSpectrumPoint rows[AUSCULTA_SPECTROGRAM_ROWS];
@@ -29,14 +29,16 @@ typedef struct
   guint                 n_bands;
   AuscultaColumnRange   waveform[AUSCULTA_WAVEFORM_COLUMNS];
   guint                 n_columns;
-  double                duration;      /* of the block, seconds */
-  double                peak;          /* largest absolute sample of the block */
+  double                duration;      /* of the waveform, seconds */
+  double                peak;          /* largest absolute sample of the waveform */
 } AuscultaLiveFrame;
 
-/* The DSP of one channel's live views on its own thread: blocks go in
- * (latest wins when the thread is busy), frames come out (latest wins
- * when the main thread has not taken the previous one). Blocks the thread
- * never saw are counted from the gaps in their offsets. */
+/* The DSP of one channel's live views on its own thread: blocks go into a
+ * ring of the latest samples; the thread makes a frame from the newest
+ * samples whenever some came and the previous frame has been taken, so
+ * the main thread taking one frame per display frame gets at most that
+ * many computed. Blocks that never reached the worker are counted from
+ * the gaps in their offsets. */
 typedef struct _AuscultaLiveWorker AuscultaLiveWorker;
 
 AuscultaLiveWorker *ausculta_live_worker_new         (void);
@@ -46,19 +48,19 @@ void                ausculta_live_worker_set_reference (AuscultaLiveWorker *work
                                                       double              reference);
 /* A new motor: the history, the counters and any pending block are dropped. */
 void                ausculta_live_worker_reset       (AuscultaLiveWorker *worker);
-/* Takes @samples (n_frames of this channel, g_malloc'ed). */
+/* Copies @samples (n_frames of this channel); returns at once. */
 void                ausculta_live_worker_push        (AuscultaLiveWorker *worker,
                                                       const char         *run,
-                                                      float              *samples,
+                                                      const float        *samples,
                                                       gsize               n_frames,
                                                       double              sample_rate,
                                                       guint64             offset,
                                                       gint64              captured);
 /* The newest frame not taken yet, or NULL; free with g_free(). */
 AuscultaLiveFrame  *ausculta_live_worker_take_frame  (AuscultaLiveWorker *worker);
-/* TRUE while a pushed block has not become a frame yet. */
+/* TRUE while pushed samples have not become a frame yet. */
 gboolean            ausculta_live_worker_is_busy     (AuscultaLiveWorker *worker);
-/* Blocks that were never turned into a frame (coalesced), since the reset. */
+/* Blocks that never reached the worker (gaps in the offsets), since the reset. */
 guint64             ausculta_live_worker_get_n_skipped (AuscultaLiveWorker *worker);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuscultaLiveWorker, ausculta_live_worker_free)

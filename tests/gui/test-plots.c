@@ -279,13 +279,14 @@ next_frame (AuscultaLiveWorker *worker)
 
 static void
 push_sine (AuscultaLiveWorker *worker,
-           guint64             offset)
+           guint64             offset,
+           double              amplitude)
 {
-  float *samples = g_new (float, 1024);
+  float samples[1024];
 
   /* 1 kHz, 1 Pa peak at 48 kHz: 91 dB re 20 µPa. */
   for (guint i = 0; i < 1024; i++)
-    samples[i] = (float) sin (2 * G_PI * 1000.0 * (offset + i) / 48000.0);
+    samples[i] = (float) (amplitude * sin (2 * G_PI * 1000.0 * (offset + i) / 48000.0));
   ausculta_live_worker_push (worker, "run up", samples, 1024, 48000.0, offset, g_get_monotonic_time ());
 }
 
@@ -300,7 +301,7 @@ test_live_worker (void)
   /* 16 contiguous blocks fill the 16384-point frame. */
   for (guint b = 0; b < 16; b++)
     {
-      push_sine (worker, b * 1024);
+      push_sine (worker, b * 1024, 1.0);
       g_free (frame);
       frame = next_frame (worker);
     }
@@ -324,7 +325,7 @@ test_live_worker (void)
   g_assert_cmpuint (frame->n_columns, ==, 1024);
 
   /* Blocks 16 and 17 never reach the worker: two skipped. */
-  push_sine (worker, 18 * 1024);
+  push_sine (worker, 18 * 1024, 1.0);
   g_free (frame);
   frame = next_frame (worker);
   g_assert_cmpuint (frame->offset, ==, 18 * 1024);
@@ -333,10 +334,28 @@ test_live_worker (void)
   /* A new motor starts from nothing; a new run starts at offset 0. */
   ausculta_live_worker_reset (worker);
   g_assert_cmpuint (ausculta_live_worker_get_n_skipped (worker), ==, 0);
-  push_sine (worker, 0);
+  push_sine (worker, 0, 1.0);
   g_free (frame);
   frame = next_frame (worker);
   g_assert_cmpuint (frame->serial, ==, 1);
+  g_assert_cmpuint (ausculta_live_worker_get_n_skipped (worker), ==, 0);
+
+  /* Blocks faster than frames are taken: none is lost from the samples,
+   * but at most one frame is made per frame taken, from the newest ones
+   * (the last block is 10 times louder: 20 dB more in its 21 ms). */
+  for (guint b = 1; b < 8; b++)
+    push_sine (worker, b * 1024, b == 7 ? 10.0 : 1.0);
+  g_free (frame);
+  frame = next_frame (worker);
+  /* That one may have begun before the last block came: the next is it. */
+  if (frame->offset != 7 * 1024)
+    {
+      g_free (frame);
+      frame = next_frame (worker);
+    }
+  g_assert_cmpuint (frame->serial, <=, 3);
+  g_assert_cmpuint (frame->offset, ==, 7 * 1024);
+  g_assert_cmpfloat_with_epsilon (frame->peak, 10.0, 1e-2);
   g_assert_cmpuint (ausculta_live_worker_get_n_skipped (worker), ==, 0);
 }
 

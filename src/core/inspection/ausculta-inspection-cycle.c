@@ -10,7 +10,7 @@
 #include "ausculta-flac-stream.h"
 #include "ausculta-inspection-pipeline.h"
 
-#define BLOCK_FRAMES 1024
+#define BLOCK_FRAMES 512
 #define STANDARD_GRAVITY 9.80665
 
 /* How a source's values become a channel's calibrated unit. */
