@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <sndfile.h>
 #include <stdio.h>
 
 #include "ausculta-application.h"
@@ -10,6 +12,7 @@
 #include "ausculta-calibration-dialog.h"
 #include "ausculta-credentials.h"
 #include "ausculta-gui-test.h"
+#include "ausculta-inspect-page.h"
 #include "ausculta-level-meter.h"
 #include "ausculta-preferences-window.h"
 #include "ausculta-sync-config.h"
@@ -367,6 +370,114 @@ test_calibration_applied (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A recording as the bench's converter writes it (±1 = full scale): a
+ * 1 kHz tone on the microphone's input, a motor's 50 Hz and 150 Hz lines
+ * on the accelerometer's, over a little noise. */
+static char *
+write_recording (const char *dir)
+{
+  char *path = g_build_filename (dir, "motor.wav", NULL);
+  SF_INFO info = { .samplerate = 51200, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
+  gsize n = 51200 * 5 / 2;
+  g_autofree float *frames = g_new (float, 2 * n);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  SNDFILE *file;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double t = i / 51200.0;
+
+      frames[2 * i] = (float) (0.01 * sin (2 * G_PI * 1000.0 * t) + g_rand_double_range (rand, -1e-4, 1e-4));
+      frames[2 * i + 1] = (float) (0.02 * sin (2 * G_PI * 50.0 * t) + 0.01 * sin (2 * G_PI * 150.0 * t)
+                                   + g_rand_double_range (rand, -1e-4, 1e-4));
+    }
+  file = sf_open (path, SFM_WRITE, &info);
+  g_assert_nonnull (file);
+  g_assert_cmpint (sf_writef_float (file, frames, n), ==, n);
+  sf_close (file);
+  return path;
+}
+
+/* The default profile with runs of 1 s. */
+static char *
+write_short_profile (const char *dir)
+{
+  g_autoptr(AuscultaProfile) bundled = ausculta_profile_load ("default", NULL);
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  char *path = g_build_filename (dir, "short.ini", NULL);
+
+  g_assert_nonnull (bundled);
+  g_assert_true (g_key_file_load_from_file (file, ausculta_profile_get_path (bundled), G_KEY_FILE_NONE, NULL));
+  g_key_file_set_double (file, "run down", "duration", 1.0);
+  g_key_file_set_double (file, "run up", "duration", 1.0);
+  g_assert_true (g_key_file_save_to_file (file, path, NULL));
+  return path;
+}
+
+static double
+inspect_level (AuscultaInspection *inspection,
+               const char         *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaMeasurement) measurement = NULL;
+
+  ausculta_inspection_set_serial (inspection, "SN-CAL");
+  measurement = ausculta_inspection_run (inspection, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < measurement->n_features; i++)
+    if (g_str_equal (measurement->feature_names[i], name))
+      return measurement->features[i];
+  g_assert_not_reached ();
+}
+
+/* With the app's inspection open, a sensitivity typed in Preferences is
+ * the one the very next inspection measures with: twice the mV/Pa, the
+ * 1 kHz band 6.02 dB lower. */
+static void
+test_calibration_live (void)
+{
+  g_autoptr(AuscultaArchive) archive = open_archive_with_users ();
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "bench", NULL);
+  g_autofree char *wav = NULL, *profile = NULL, *spec = NULL;
+  GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
+  AuscultaInspectPage *page;
+  AuscultaInspection *inspection;
+  AuscultaPreferencesWindow *window;
+  GtkSpinButton *spin;
+  AdwActionRow *row;
+  double before, after;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  wav = write_recording (dir);
+  profile = write_short_profile (dir);
+  spec = g_strconcat ("file:", wav, NULL);
+  g_setenv ("AUSCULTA_SOURCE", spec, TRUE);
+  g_setenv ("AUSCULTA_SOURCE_PACE", "fast", TRUE);
+  g_setenv ("AUSCULTA_PROFILE", profile, TRUE);
+  page = g_object_new (AUSCULTA_TYPE_INSPECT_PAGE, NULL);
+  gtk_window_set_child (parent, GTK_WIDGET (page));
+  inspection = ausculta_inspect_page_get_inspection (page);
+  g_assert_nonnull (inspection);
+  before = inspect_level (inspection, "G2_AC_down");
+
+  window = ausculta_preferences_window_new (parent, NULL, archive);
+  row = open_input_row (window, &spin);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "In use: 50.000 mV/Pa");
+  gtk_spin_button_set_value (spin, 100.0);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "In use: 100.000 mV/Pa");
+  g_assert_cmpfloat (ausculta_profile_find_channel (ausculta_inspection_get_profile (inspection), "AC")->sensitivity,
+                     ==, 100.0);
+  after = inspect_level (inspection, "G2_AC_down");
+  g_test_message ("G2_AC_down: %.3f dB at 50 mV/Pa, %.3f dB at 100 mV/Pa", before, after);
+  g_assert_cmpfloat_with_epsilon (after - before, -20.0 * log10 (2.0), 1e-6);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (parent);
+  g_unsetenv ("AUSCULTA_SOURCE");
+  g_unsetenv ("AUSCULTA_SOURCE_PACE");
+  g_unsetenv ("AUSCULTA_PROFILE");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -389,5 +500,6 @@ main (int   argc,
   g_test_add_func ("/ausculta/gui/preferences/sync", test_sync);
   g_test_add_func ("/ausculta/gui/preferences/calibration-refused", test_calibration_refused);
   g_test_add_func ("/ausculta/gui/preferences/calibration-applied", test_calibration_applied);
+  g_test_add_func ("/ausculta/gui/preferences/calibration-live", test_calibration_live);
   return g_test_run ();
 }
