@@ -104,7 +104,8 @@ on_first_paint (GdkFrameClock *clock,
                 gboolean      *painted)
 {
   if (!*painted)
-    printf ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+    printf ("first-frame %" G_GINT64_FORMAT " cpu %.0f\n", g_get_monotonic_time (),
+            cpu_seconds () * 1000.0);
   *painted = TRUE;
 }
 
@@ -118,6 +119,7 @@ first_frame (void)
   gboolean painted = FALSE;
 
   ausculta_app_init_i18n ();
+  ausculta_app_init_display ();
   gtk_init ();
   adw_init ();
   app = ausculta_application_new (G_APPLICATION_NON_UNIQUE);
@@ -165,13 +167,17 @@ generate_archive (const char *path)
 }
 
 /* Launch to first frame, in ms: the best of three launches (the first one
- * also reported, cold caches). */
+ * also reported, cold caches), and the least CPU time one of them took to
+ * get there (what a loaded machine does not inflate much). */
 static double
 measure_first_frame (const char *self_path,
                      const char *archive,
-                     double     *cold_ms)
+                     double     *cold_ms,
+                     double     *cpu_ms)
 {
   double best = G_MAXDOUBLE;
+
+  *cpu_ms = G_MAXDOUBLE;
 
   for (int i = 0; i < 3; i++)
     {
@@ -182,16 +188,17 @@ measure_first_frame (const char *self_path,
       gint64 launched = g_get_monotonic_time ();
       gint64 painted;
       int status;
-      double ms;
+      double ms, cpu;
 
       if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
                          &status, &error)
-          || out == NULL || sscanf (out, "first-frame %" G_GINT64_FORMAT, &painted) != 1)
+          || out == NULL || sscanf (out, "first-frame %" G_GINT64_FORMAT " cpu %lf", &painted, &cpu) != 2)
         g_error ("first-frame child failed: %s", error != NULL ? error->message : out);
       ms = (painted - launched) / 1000.0;
       if (i == 0)
         *cold_ms = ms;
       best = MIN (best, ms);
+      *cpu_ms = MIN (*cpu_ms, cpu);
     }
   return best;
 }
@@ -362,7 +369,8 @@ main (int   argc,
   g_autofree char *archive = NULL;
   g_autoptr(AuscultaApplication) app = NULL;
   LiveResult live = { 0 };
-  double first_ms = 0, cold_ms = 0, empty_ms = 0, empty_cold_ms = 0;
+  double first_ms = 0, cold_ms = 0, first_cpu_ms = 0, empty_ms = 0, empty_cold_ms = 0;
+  double empty_cpu_ms = 0;
   g_autofree char *empty = NULL;
   gboolean big, live_only;
 
@@ -391,10 +399,10 @@ main (int   argc,
     generate_archive (archive);
   if (!live_only)
     {
-      first_ms = measure_first_frame (argv[0], archive, &cold_ms);
+      first_ms = measure_first_frame (argv[0], archive, &cold_ms, &first_cpu_ms);
       /* The same launch on an empty archive: what the archive's size adds. */
       empty = g_build_filename (dir, "empty.sqlite", NULL);
-      empty_ms = measure_first_frame (argv[0], empty, &empty_cold_ms);
+      empty_ms = measure_first_frame (argv[0], empty, &empty_cold_ms, &empty_cpu_ms);
     }
 
   profile = write_profile (dir);
@@ -402,6 +410,7 @@ main (int   argc,
   archive = (g_free (archive), g_build_filename (dir, "live.sqlite", NULL));
   g_setenv ("AUSCULTA_ARCHIVE", archive, TRUE);
   ausculta_app_init_i18n ();
+  ausculta_app_init_display ();
   gtk_init ();
   adw_init ();
   app = ausculta_application_new (G_APPLICATION_NON_UNIQUE);
@@ -428,6 +437,8 @@ main (int   argc,
   printf ("ausculta: %.0f ms launch to first frame (best of 3; first %.0f ms) with %s\n",
           first_ms, cold_ms, big ? "the 1,000,000-measurement archive " BIG_ARCHIVE
                                  : "a generated 20,000-measurement archive (no 1M archive: run bench/archive first)");
+  printf ("cpu: %.0f ms of CPU time to the first frame (least of 3; %.0f ms with an empty archive)\n",
+          first_cpu_ms, empty_cpu_ms);
   printf ("reference: 500 ms (target); %.0f ms with an empty archive in this run\n", empty_ms);
   printf ("ratio: %.2fx\n", 500.0 / first_ms);
   return 0;

@@ -12,5 +12,6 @@ G_DECLARE_FINAL_TYPE (AuscultaApplication, ausculta_application, AUSCULTA, APPLI
 AuscultaApplication *ausculta_application_new          (GApplicationFlags    flags);
 GSettings           *ausculta_application_get_settings (AuscultaApplication *self);
 void                 ausculta_app_init_i18n            (void);
+void                 ausculta_app_init_display         (void);
 
 G_END_DECLS

@@ -14,6 +14,7 @@ main (int   argc,
 
   ausculta_mongo_prepare_process ();
   ausculta_app_init_i18n ();
+  ausculta_app_init_display ();
   app = ausculta_application_new (G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
