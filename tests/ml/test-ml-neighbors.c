@@ -147,6 +147,38 @@ test_ties (void)
   g_assert_cmpuint (check_against_naive (ref, n_ref, ref, 1, d, 10, 0.0), ==, 1);
 }
 
+/* the reference set against itself (a LOF fit): the symmetric screen over
+ * several blocks of rows gives each row's nearest others, itself left out */
+static void
+test_self (void)
+{
+  guint d = 24, n = 700, k = 12;
+  g_autofree double *ref = ml_test_gaussian (n, d, 15);
+  g_autofree double *dist = g_new (double, (gsize) n * k);
+  g_autofree guint *ind = g_new (guint, (gsize) n * k);
+  g_autofree Pair *expected = g_new (Pair, k + 1);
+  AuscultaNeighbors nb;
+
+  for (guint r = 0; r < n; r += 5)
+    for (guint c = 0; c < d; c++)
+      ref[(gsize) r * d + c] = 3.0 * ref[(gsize) r * d + c] + 40.0;
+  ausculta_neighbors_init (&nb, AUSCULTA_METRIC_EUCLIDEAN, ref, n, d);
+  g_assert_true (nb.screened);
+  g_assert_true (ausculta_neighbors_query (&nb, NULL, n, k, dist, ind, NULL));
+  for (guint r = 0; r < n; r++)
+    {
+      naive_knn (ref, n, ref + (gsize) r * d, d, k + 1, expected);
+      g_assert_cmpuint (expected[0].i, ==, r);
+      for (guint j = 0; j < k; j++)
+        {
+          g_assert_cmpuint (ind[(gsize) r * k + j], ==, expected[j + 1].i);
+          g_assert_cmpfloat_with_epsilon (dist[(gsize) r * k + j], expected[j + 1].d,
+                                          1e-12 * expected[j + 1].d);
+        }
+    }
+  ausculta_neighbors_clear (&nb);
+}
+
 /* values beyond float range cannot be screened: the full search answers */
 static void
 test_unscreenable (void)
@@ -175,6 +207,7 @@ main (int    argc,
   g_test_add_func ("/ausculta/ml/neighbors/screened-gaussian", test_gaussian);
   g_test_add_func ("/ausculta/ml/neighbors/screened-offset", test_offset);
   g_test_add_func ("/ausculta/ml/neighbors/screened-ties", test_ties);
+  g_test_add_func ("/ausculta/ml/neighbors/screened-self", test_self);
   g_test_add_func ("/ausculta/ml/neighbors/unscreenable", test_unscreenable);
   return g_test_run ();
 }

@@ -3,42 +3,27 @@
 
 #include "config.h"
 
-#include <cblas.h>
-#include <float.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ausculta-float-products.h"
+#include "ausculta-knn-bounds.h"
 #include "ausculta-knn-screen.h"
 
-#define SCREEN_CHUNK 256
-/* query rows per SGEMM: 256 to 2048, for a block of about 1 Mi products
- * (4 MiB), reused from one block to the next */
+/* query rows per block: their float32 products with every reference take
+ * about 1 Mi floats (4 MiB), 8 to 256 rows; each thread takes blocks in
+ * turn, so the result is the same whatever the number of threads */
 #define SCREEN_BLOCK_FLOATS (1u << 20)
-#define SCREEN_MAX_ROWS 2048
+#define SCREEN_MIN_ROWS 8
+#define SCREEN_MAX_ROWS 256
 #define SCREEN_MAX_THREADS 8
 #define SCREEN_ROWS_PER_THREAD 64
-/* float32 unit roundoff, and the largest centred norm whose products and
- * sums stay far inside float range */
-#define U32 (FLT_EPSILON / 2.0)
-#define MAX_CENTRED_NORM 1e18
-/* bounds the double-precision rounding of the norms, of the centring, and of
- * the surrogate ||x||² - 2x·y + ||y||² computed in double, relative to the
- * true squared distance: each below (d + 3) 2^-53 (||x||² + ||y||²), so
- * 8 (d + 8) 2^-52 is safe */
-#define DOUBLE_SLACK(d) (8.0 * ((d) + 8.0) * DBL_EPSILON)
-/* products underflowing in float32, and centred values below float32's
- * normal range (absolute error 2^-150 each: 2^-150 sqrt(d) ||y - c|| per
- * product, twice) */
-#define TINY_SLACK 1e-30
-#define SUBNORMAL_SLACK(d, norm) (4e-45 * sqrt ((double) (d)) * (norm))
 
-/* Σ (v - center)² of one row, and the row centred in float32. */
-static double
-centre_row (const double *v,
-            const double *center,
-            guint         d,
-            float        *out)
+double
+ausculta_knn_centre_row (const double *v,
+                         const double *center,
+                         guint         d,
+                         float        *out)
 {
   double sum = 0.0;
 
@@ -59,7 +44,7 @@ ausculta_knn_screen_init (AuscultaKnnScreen *screen,
                           guint              n_ref,
                           guint              n_cols)
 {
-  *screen = (AuscultaKnnScreen) { n_ref, n_cols, NULL, NULL, NULL, NULL, NULL };
+  *screen = (AuscultaKnnScreen) { n_ref, n_cols, NULL, NULL, NULL, NULL, NULL, NULL };
   screen->center = g_new0 (double, n_cols);
   screen->ref = g_new (float, (gsize) n_ref * n_cols);
   screen->ref_norms = g_new (double, n_ref);
@@ -72,19 +57,19 @@ ausculta_knn_screen_init (AuscultaKnnScreen *screen,
     screen->center[c] /= MAX (n_ref, 1);
   for (guint r = 0; r < n_ref; r++)
     {
-      double sq = centre_row (ref + (gsize) r * n_cols, screen->center, n_cols,
-                              screen->ref + (gsize) r * n_cols);
+      double sq = ausculta_knn_centre_row (ref + (gsize) r * n_cols, screen->center, n_cols,
+                                           screen->ref + (gsize) r * n_cols);
 
-      if (!isfinite (sq) || !isfinite (ref_sqnorms[r]) || sq > MAX_CENTRED_NORM * MAX_CENTRED_NORM)
+      if (!ausculta_knn_screenable (sq, ref_sqnorms[r]))
         {
           ausculta_knn_screen_clear (screen);
           return FALSE;
         }
       screen->ref_norms[r] = sqrt (sq);
       screen->ref_centred_sq[r] = sq;
-      screen->ref_slack[r] = DOUBLE_SLACK (n_cols) * (sq + ref_sqnorms[r]) + TINY_SLACK
-                             + SUBNORMAL_SLACK (n_cols, screen->ref_norms[r]);
+      screen->ref_slack[r] = ausculta_knn_slack (n_cols, sq, ref_sqnorms[r]);
     }
+  screen->panels = ausculta_panels_pack (screen->ref, n_ref, n_cols);
   return TRUE;
 }
 
@@ -93,19 +78,19 @@ ausculta_knn_screen_clear (AuscultaKnnScreen *screen)
 {
   g_clear_pointer (&screen->center, g_free);
   g_clear_pointer (&screen->ref, g_free);
+  g_clear_pointer (&screen->panels, g_free);
   g_clear_pointer (&screen->ref_norms, g_free);
   g_clear_pointer (&screen->ref_centred_sq, g_free);
   g_clear_pointer (&screen->ref_slack, g_free);
 }
 
-/* A bounded max-heap of the k smallest values seen: most values are
- * rejected by one comparison with the root; a value taken goes down the
- * path of larger children to the bottom, then up to its place (Floyd), so
- * that the descent has no unpredictable exit. */
-static void
-heap_offer (double *heap,
-            guint   k,
-            double  v)
+/* Most values are rejected by one comparison with the root; a value taken
+ * goes down the path of larger children to the bottom, then up to its
+ * place (Floyd), so that the descent has no unpredictable exit. */
+void
+ausculta_knn_heap_offer (double *heap,
+                         guint   k,
+                         double  v)
 {
   guint cur = 0, left;
 
@@ -126,53 +111,58 @@ heap_offer (double *heap,
   heap[cur] = v;
 }
 
-/* a·b in four-lane vectors with four running sums: exact to a few ulps,
- * like any summation order BLAS uses. Compiled for AVX2 + FMA too, chosen
- * at run time. */
+/* a·b in vectors of four or eight lanes with four running sums: exact to a
+ * few ulps, like any summation order BLAS uses; chosen at run time. */
 typedef double Vec4 __attribute__ ((vector_size (32)));
+typedef double Vec8 __attribute__ ((vector_size (64)));
 
-#define LOAD4(p) (__extension__ ({ Vec4 v_; memcpy (&v_, (p), sizeof v_); v_; }))
+#define DEFINE_DOT(name, attributes, Vec, L)                                                  \
+  attributes static double                                                                     \
+  name (const double *a, const double *b, guint d)                                             \
+  {                                                                                            \
+    Vec s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 }, va, vb;                                \
+    double tail = 0.0, sum = 0.0;                                                              \
+    guint c = 0;                                                                               \
+                                                                                               \
+    for (; c + 4 * L <= d; c += 4 * L)                                                         \
+      {                                                                                        \
+        memcpy (&va, a + c, sizeof va), memcpy (&vb, b + c, sizeof vb), s0 += va * vb;         \
+        memcpy (&va, a + c + L, sizeof va), memcpy (&vb, b + c + L, sizeof vb), s1 += va * vb; \
+        memcpy (&va, a + c + 2 * L, sizeof va), memcpy (&vb, b + c + 2 * L, sizeof vb);        \
+        s2 += va * vb;                                                                         \
+        memcpy (&va, a + c + 3 * L, sizeof va), memcpy (&vb, b + c + 3 * L, sizeof vb);        \
+        s3 += va * vb;                                                                         \
+      }                                                                                        \
+    for (; c < d; c++)                                                                         \
+      tail += a[c] * b[c];                                                                     \
+    s0 = (s0 + s1) + (s2 + s3);                                                                \
+    for (guint l = 0; l < L; l++)                                                              \
+      sum += s0[l];                                                                            \
+    return sum + tail;                                                                         \
+  }
 
-static inline __attribute__ ((always_inline)) double
-dot_body (const double *a,
-          const double *b,
-          guint         d)
+DEFINE_DOT (dot_generic, , Vec4, 4)
+DEFINE_DOT (dot_avx2, __attribute__ ((target ("avx2,fma"))), Vec4, 4)
+DEFINE_DOT (dot_avx512, __attribute__ ((target ("avx512f,fma"))), Vec8, 8)
+
+static gboolean
+have_avx2 (void)
 {
-  Vec4 s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
-  double tail = 0.0;
-  guint c = 0;
-
-  for (; c + 16 <= d; c += 16)
-    {
-      s0 += LOAD4 (a + c) * LOAD4 (b + c);
-      s1 += LOAD4 (a + c + 4) * LOAD4 (b + c + 4);
-      s2 += LOAD4 (a + c + 8) * LOAD4 (b + c + 8);
-      s3 += LOAD4 (a + c + 12) * LOAD4 (b + c + 12);
-    }
-  for (; c < d; c++)
-    tail += a[c] * b[c];
-  s0 = (s0 + s1) + (s2 + s3);
-  return ((s0[0] + s0[1]) + (s0[2] + s0[3])) + tail;
+  __builtin_cpu_init ();
+  return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
 }
 
-static double
-dot_generic (const double *a,
-             const double *b,
-             guint         d)
+AuscultaDotFunc
+ausculta_knn_dot_func (void)
 {
-  return dot_body (a, b, d);
-}
-
-__attribute__ ((target ("avx2,fma"))) static double
-dot_avx2 (const double *a,
-          const double *b,
-          guint         d)
-{
-  return dot_body (a, b, d);
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx512f"))
+    return dot_avx512;
+  return have_avx2 () ? dot_avx2 : dot_generic;
 }
 
 /* The float32 products of one query with every reference: a single row is
- * faster here than through BLAS, which would wake its threads for it. */
+ * faster here than through the panels, whose tiles need several rows. */
 typedef float Vec8f __attribute__ ((vector_size (32)));
 
 #define HSUM8(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]) + (((v)[4] + (v)[5]) + ((v)[6] + (v)[7])))
@@ -229,14 +219,7 @@ products_body (const float *x,
       out[j + 3] = HSUM8 (s3 + t3) + tail_dot (x, y3, d16, d);
     }
   for (; j < n; j++)
-    {
-      const float *y = ref + (gsize) j * d;
-      float sum = 0.0f;
-
-      for (guint c = 0; c < d; c++)
-        sum += x[c] * y[c];
-      out[j] = sum;
-    }
+    out[j] = tail_dot (x, ref + (gsize) j * d, 0, d);
 }
 
 static void
@@ -259,68 +242,29 @@ products_avx2 (const float *x,
   products_body (x, ref, n, d, out);
 }
 
-typedef double (*DotFunc) (const double *a, const double *b, guint d);
-
-static gboolean
-have_avx2 (void)
-{
-  __builtin_cpu_init ();
-  return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
-}
-
-static DotFunc
-choose_dot (void)
-{
-  return have_avx2 () ? dot_avx2 : dot_generic;
-}
-
-typedef struct {
-  double value;
-  guint  index;
-} Candidate;
-
 static int
 compare_candidates (const void *pa,
                     const void *pb)
 {
-  const Candidate *a = pa, *b = pb;
+  const AuscultaKnnCandidate *a = pa, *b = pb;
 
   if (a->value != b->value)
     return a->value < b->value ? -1 : 1;
   return a->index < b->index ? -1 : a->index > b->index;
 }
 
-typedef struct {
-  const AuscultaKnnScreen *screen;
-  const double            *ref;
-  const double            *ref_sqnorms;
-  guint                    k;
-  DotFunc                  dot;
-  const double            *x;
-  const double            *x_sqnorms;
-  const double            *centred_sq;  /* of the block's rows */
-  const float             *block;       /* float32 centred products */
-  guint                    x0;          /* first row of the block */
-  guint                    first;       /* rows [first, last) of the block */
-  guint                    last;
-  double                  *dist;
-  guint                   *ind;
-  guint8                  *tied;
-  guint                    n_tied;
-} ScreenJob;
-
-static void
-sort_candidates (Candidate *c,
-                 guint      n)
+void
+ausculta_knn_sort_candidates (AuscultaKnnCandidate *c,
+                              guint                 n)
 {
   if (n > 64)
     {
-      qsort (c, n, sizeof (Candidate), compare_candidates);
+      qsort (c, n, sizeof (AuscultaKnnCandidate), compare_candidates);
       return;
     }
   for (guint i = 1; i < n; i++)
     {
-      Candidate t = c[i];
+      AuscultaKnnCandidate t = c[i];
       guint j = i;
 
       for (; j > 0 && compare_candidates (&c[j - 1], &t) > 0; j--)
@@ -329,40 +273,153 @@ sort_candidates (Candidate *c,
     }
 }
 
-/* One query row from its float32 centred products @s: the references whose
- * lower bound does not exceed the k-th smallest upper bound, computed
- * exactly. FALSE when its k-th value is tied with another candidate. */
-static gboolean
-screen_row (const ScreenJob *job,
-            const double    *x,
-            double           x_sqnorm,
-            double           centred_sq,
-            const float     *s,
-            double          *scratch,
-            Candidate       *cand,
-            double          *dist,
-            guint           *ind)
-{
-  const AuscultaKnnScreen *sc = job->screen;
-  guint n = sc->n_ref, d = sc->n_cols, k = job->k, count = 0;
-  /* |float32 product - exact| <= gamma (d + 3) ||x - c|| ||y - c||, times 2 */
-  double alpha = 2.0 * (d + 3) * U32 / (1.0 - (d + 3) * U32) * (1.0 + 1e-6) * sqrt (centred_sq);
-  double row_slack = DOUBLE_SLACK (d) * (centred_sq + x_sqnorm) + TINY_SLACK
-                     + SUBNORMAL_SLACK (d, sqrt (centred_sq));
-  double *lower = scratch, *heap = scratch + n, threshold;
+/* What one thread needs for a block of query rows. */
+typedef struct {
+  const AuscultaKnnScreen *screen;
+  const double            *ref;
+  const double            *ref_sqnorms;
+  guint                    k;
+  AuscultaDotFunc          dot;
+  const double            *x;
+  guint                    n_x;
+  guint                    block_rows;
+  AuscultaRowsPrepare      prepare;
+  gconstpointer            prepare_data;
+  double                  *dist;
+  guint                   *ind;
+  guint8                  *tied;
+  gint                    *next_block;   /* shared: the next block to take */
+  guint                    n_tied;
+} ScreenJob;
 
-  /* the k-th smallest upper bound: at least k references are that near */
-  for (guint j = 0; j < k; j++)
-    heap[j] = INFINITY;
-  for (guint j = 0; j < n; j++)
+typedef struct {
+  double               *prepared;   /* block_rows × d, when rows are prepared */
+  float                *xf;         /* block_rows × d, centred */
+  double               *centred_sq;
+  double               *sqnorms;
+  float                *products;   /* block_rows × panels × W */
+  double               *bounds;     /* lower (n), upper (n) */
+  AuscultaKnnCandidate *cand;       /* n */
+} ScreenScratch;
+
+typedef double V8d __attribute__ ((vector_size (64)));
+typedef float V8f __attribute__ ((vector_size (32)));
+typedef gint64 V8l __attribute__ ((vector_size (64)));
+
+/* lower and upper bounds of the surrogates of one row against every
+ * reference, eight at a time */
+static inline __attribute__ ((always_inline)) void
+row_bounds (const AuscultaKnnScreen *sc,
+            const float             *s,
+            double                   centred_sq,
+            double                   alpha,
+            double                   row_slack,
+            double                  *lower,
+            double                  *upper)
+{
+  guint n = sc->n_ref, j = 0;
+
+  for (; j + 8 <= n; j += 8)
+    {
+      V8f sf;
+      V8d cs, norm, slack, a, m;
+
+      memcpy (&sf, s + j, sizeof sf);
+      memcpy (&cs, sc->ref_centred_sq + j, sizeof cs);
+      memcpy (&norm, sc->ref_norms + j, sizeof norm);
+      memcpy (&slack, sc->ref_slack + j, sizeof slack);
+      a = centred_sq + cs - 2.0 * __builtin_convertvector (sf, V8d);
+      m = alpha * norm + (row_slack + slack);
+      a -= m;
+      memcpy (lower + j, &a, sizeof a);
+      a += 2.0 * m;
+      memcpy (upper + j, &a, sizeof a);
+    }
+  for (; j < n; j++)
     {
       double a = centred_sq + sc->ref_centred_sq[j] - 2.0 * (double) s[j];
       double m = alpha * sc->ref_norms[j] + (row_slack + sc->ref_slack[j]);
 
       lower[j] = a - m;
-      heap_offer (heap, k, a + m);
+      upper[j] = a + m;
     }
-  threshold = heap[0];
+}
+
+static inline __attribute__ ((always_inline)) guint
+count_at_most (const double *v,
+               guint         n,
+               double        t)
+{
+  V8l acc = { 0 };
+  guint j = 0, count = 0;
+
+  for (; j + 8 <= n; j += 8)
+    {
+      V8d x;
+
+      memcpy (&x, v + j, sizeof x);
+      acc -= (V8l) (x <= t);
+    }
+  for (guint l = 0; l < 8; l++)
+    count += (guint) acc[l];
+  for (; j < n; j++)
+    count += v[j] <= t;
+  return count;
+}
+
+/* A value with at least @k of @v at or below it, within 2^-24 of the range
+ * above the k-th smallest (a looser one only admits more candidates). */
+static inline __attribute__ ((always_inline)) double
+kth_bound (const double *v,
+           guint         n,
+           guint         k)
+{
+  double lo = v[0], hi = v[0];
+
+  for (guint j = 1; j < n; j++)
+    {
+      lo = MIN (lo, v[j]);
+      hi = MAX (hi, v[j]);
+    }
+  if (!isfinite (hi - lo) || count_at_most (v, n, lo) >= k)
+    return count_at_most (v, n, lo) >= k ? lo : INFINITY;
+  for (guint it = 0; it < 24; it++)
+    {
+      double mid = lo + 0.5 * (hi - lo);
+
+      if (!(mid > lo && mid < hi))
+        break;
+      if (count_at_most (v, n, mid) >= k)
+        hi = mid;
+      else
+        lo = mid;
+    }
+  return hi;
+}
+
+/* One query row from its float32 centred products @s: the references whose
+ * lower bound does not exceed a bound of the k-th smallest upper bound,
+ * computed exactly. FALSE when its k-th value cannot be told from the
+ * next. */
+static inline __attribute__ ((always_inline)) gboolean
+screen_row_body (const ScreenJob *job,
+                 const double    *x,
+                 double           x_sqnorm,
+                 double           centred_sq,
+                 const float     *s,
+                 ScreenScratch   *w,
+                 double          *dist,
+                 guint           *ind)
+{
+  const AuscultaKnnScreen *sc = job->screen;
+  guint n = sc->n_ref, d = sc->n_cols, k = job->k, count = 0;
+  double row_slack = ausculta_knn_slack (d, centred_sq, x_sqnorm);
+  double *lower = w->bounds, *upper = w->bounds + n, threshold;
+  AuscultaKnnCandidate *cand = w->cand;
+
+  row_bounds (sc, s, centred_sq, ausculta_knn_alpha (d, centred_sq), row_slack, lower, upper);
+  /* at least k references are that near */
+  threshold = kth_bound (upper, n, k);
   for (guint j = 0; j < n; j++)
     if (lower[j] <= threshold)
       cand[count++].index = j;
@@ -376,8 +433,8 @@ screen_row (const ScreenJob *job,
       cand[c].value = x_sqnorm + -2.0 * job->dot (x, job->ref + (gsize) j * d, d)
                       + job->ref_sqnorms[j];
     }
-  sort_candidates (cand, count);
-  if (count < k || (count > k && cand[k - 1].value == cand[k].value))
+  ausculta_knn_sort_candidates (cand, count);
+  if (ausculta_knn_boundary_tied (cand, count, k, row_slack, sc->ref_slack))
     return FALSE;
   for (guint j = 0; j < k; j++)
     {
@@ -387,58 +444,103 @@ screen_row (const ScreenJob *job,
   return TRUE;
 }
 
-static gpointer
-screen_rows (gpointer data)
+static gboolean
+screen_row_generic (const ScreenJob *job, const double *x, double x_sqnorm, double centred_sq,
+                    const float *s, ScreenScratch *w, double *dist, guint *ind)
 {
-  ScreenJob *job = data;
-  guint n = job->screen->n_ref, d = job->screen->n_cols, k = job->k;
-  g_autofree double *scratch = g_new (double, (gsize) n + k);
-  g_autofree Candidate *cand = g_new (Candidate, n);
+  return screen_row_body (job, x, x_sqnorm, centred_sq, s, w, dist, ind);
+}
 
-  for (guint i = job->first; i < job->last; i++)
+__attribute__ ((target ("avx512f,fma"))) static gboolean
+screen_row_avx512 (const ScreenJob *job, const double *x, double x_sqnorm, double centred_sq,
+                   const float *s, ScreenScratch *w, double *dist, guint *ind)
+{
+  return screen_row_body (job, x, x_sqnorm, centred_sq, s, w, dist, ind);
+}
+
+static gboolean
+screen_row (const ScreenJob *job,
+            const double    *x,
+            double           x_sqnorm,
+            double           centred_sq,
+            const float     *s,
+            ScreenScratch   *w,
+            double          *dist,
+            guint           *ind)
+{
+  static gsize avx512 = 0;
+
+  if (g_once_init_enter (&avx512))
+    g_once_init_leave (&avx512, (__builtin_cpu_init (), __builtin_cpu_supports ("avx512f")) ? 2 : 1);
+  return (avx512 == 2 ? screen_row_avx512 : screen_row_generic) (job, x, x_sqnorm, centred_sq, s,
+                                                                 w, dist, ind);
+}
+
+/* Rows [x0, x0 + nx): prepared if need be, centred in float32, their
+ * products with every reference panel, then screened one by one. */
+static void
+screen_block (ScreenJob     *job,
+              ScreenScratch *w,
+              guint          x0,
+              guint          nx)
+{
+  const AuscultaKnnScreen *sc = job->screen;
+  guint d = sc->n_cols, n_panels = ausculta_panels_count (sc->n_ref), k = job->k;
+  gsize ldo = (gsize) n_panels * AUSCULTA_PANEL_WIDTH;
+  const double *x = job->x + (gsize) x0 * d;
+
+  if (job->prepare != NULL)
     {
-      gsize r = job->x0 + i;
-      double sq = job->centred_sq[i];
-      gboolean ok = isfinite (sq) && isfinite (job->x_sqnorms[r])
-                    && sq <= MAX_CENTRED_NORM * MAX_CENTRED_NORM
-                    && screen_row (job, job->x + r * d, job->x_sqnorms[r], sq,
-                                   job->block + (gsize) i * n, scratch, cand,
-                                   job->dist + r * k, job->ind + r * k);
+      job->prepare (job->prepare_data, x, nx, w->prepared);
+      x = w->prepared;
+    }
+  for (guint i = 0; i < nx; i++)
+    {
+      w->sqnorms[i] = job->dot (x + (gsize) i * d, x + (gsize) i * d, d);
+      w->centred_sq[i] = ausculta_knn_centre_row (x + (gsize) i * d, sc->center, d,
+                                                  w->xf + (gsize) i * d);
+    }
+  if (nx == 1)
+    (have_avx2 () ? products_avx2 : products_generic) (w->xf, sc->ref, sc->n_ref, d, w->products);
+  else
+    ausculta_panels_products (w->xf, nx, d, sc->panels, 0, n_panels, d, w->products, ldo);
+  for (guint i = 0; i < nx; i++)
+    {
+      gsize r = x0 + i;
+      gboolean ok = ausculta_knn_screenable (w->centred_sq[i], w->sqnorms[i])
+                    && screen_row (job, x + (gsize) i * d, w->sqnorms[i], w->centred_sq[i],
+                                   w->products + i * ldo, w, job->dist + r * k, job->ind + r * k);
 
       job->tied[r] = !ok;
       job->n_tied += !ok;
     }
-  return NULL;
 }
 
-/* The block's rows split over up to @n_threads threads (the calling one
- * included); returns the number of tied rows. */
-static guint
-screen_block (const ScreenJob *proto,
-              guint            n_rows,
-              guint            n_threads)
+static gpointer
+screen_worker (gpointer data)
 {
-  ScreenJob jobs[SCREEN_MAX_THREADS];
-  GThread *threads[SCREEN_MAX_THREADS] = { NULL };
-  guint n_tied = 0;
+  ScreenJob *job = data;
+  guint n = job->screen->n_ref, d = job->screen->n_cols, rows = job->block_rows;
+  ScreenScratch w = { NULL };
+  guint b;
 
-  n_threads = CLAMP (MIN (n_threads, n_rows / SCREEN_ROWS_PER_THREAD), 1, SCREEN_MAX_THREADS);
-  for (guint t = 0; t < n_threads; t++)
-    {
-      jobs[t] = *proto;
-      jobs[t].first = (guint) ((guint64) n_rows * t / n_threads);
-      jobs[t].last = (guint) ((guint64) n_rows * (t + 1) / n_threads);
-      if (t > 0)
-        threads[t] = g_thread_new ("knn-screen", screen_rows, &jobs[t]);
-    }
-  screen_rows (&jobs[0]);
-  for (guint t = 0; t < n_threads; t++)
-    {
-      if (threads[t] != NULL)
-        g_thread_join (threads[t]);
-      n_tied += jobs[t].n_tied;
-    }
-  return n_tied;
+  w.prepared = job->prepare != NULL ? g_new (double, (gsize) rows * d) : NULL;
+  w.xf = g_new (float, (gsize) rows * d);
+  w.centred_sq = g_new (double, rows);
+  w.sqnorms = g_new (double, rows);
+  w.products = g_new (float, (gsize) rows * ausculta_panels_count (n) * AUSCULTA_PANEL_WIDTH);
+  w.bounds = g_new (double, 2 * (gsize) n);
+  w.cand = g_new (AuscultaKnnCandidate, n);
+  while ((b = (guint) g_atomic_int_add (job->next_block, 1)) * (gsize) rows < job->n_x)
+    screen_block (job, &w, b * rows, MIN (rows, job->n_x - b * rows));
+  g_free (w.prepared);
+  g_free (w.xf);
+  g_free (w.centred_sq);
+  g_free (w.sqnorms);
+  g_free (w.products);
+  g_free (w.bounds);
+  g_free (w.cand);
+  return NULL;
 }
 
 guint
@@ -446,38 +548,40 @@ ausculta_knn_screen_query (const AuscultaKnnScreen *screen,
                            const double            *ref,
                            const double            *ref_sqnorms,
                            const double            *x,
-                           const double            *x_sqnorms,
                            guint                    n_x,
+                           AuscultaRowsPrepare      prepare,
+                           gconstpointer            prepare_data,
                            guint                    k,
                            double                  *dist,
                            guint                   *ind,
                            guint8                  *tied)
 {
-  guint n = screen->n_ref, d = screen->n_cols, n_tied = 0;
-  guint rows = MIN (n_x, CLAMP (SCREEN_BLOCK_FLOATS / MAX (n, 1), SCREEN_CHUNK, SCREEN_MAX_ROWS));
-  guint n_threads = n_x >= 2 * SCREEN_ROWS_PER_THREAD
-                    ? MIN (g_get_num_processors (), SCREEN_MAX_THREADS) : 1;
-  g_autofree float *xf = g_new (float, (gsize) rows * d);
-  g_autofree double *centred_sq = g_new (double, rows);
-  g_autofree float *block = g_new (float, (gsize) rows * n);
-  ScreenJob proto = { screen, ref, ref_sqnorms, k, choose_dot (), x, x_sqnorms, centred_sq,
-                      block, 0, 0, 0, dist, ind, tied, 0 };
+  guint n = screen->n_ref, n_tied = 0, n_threads = 1;
+  guint rows = MIN (n_x, CLAMP (SCREEN_BLOCK_FLOATS / MAX (n, 1), SCREEN_MIN_ROWS, SCREEN_MAX_ROWS));
+  ScreenJob jobs[SCREEN_MAX_THREADS];
+  GThread *threads[SCREEN_MAX_THREADS] = { NULL };
+  gint next_block = 0;
 
   g_return_val_if_fail (k >= 1 && k <= n, 0);
 
-  for (guint x0 = 0; x0 < n_x; x0 += rows)
+  if (n_x == 0)
+    return 0;
+  if (n_x >= 2 * SCREEN_ROWS_PER_THREAD)
+    n_threads = CLAMP (MIN (g_get_num_processors (), (n_x + rows - 1) / rows), 1,
+                       SCREEN_MAX_THREADS);
+  for (guint t = 0; t < n_threads; t++)
     {
-      guint nx = MIN (rows, n_x - x0);
-
-      for (guint i = 0; i < nx; i++)
-        centred_sq[i] = centre_row (x + (gsize) (x0 + i) * d, screen->center, d, xf + (gsize) i * d);
-      if (nx == 1)
-        (have_avx2 () ? products_avx2 : products_generic) (xf, screen->ref, n, d, block);
-      else
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) nx, (int) n, (int) d, 1.0f,
-                     xf, (int) d, screen->ref, (int) d, 0.0f, block, (int) n);
-      proto.x0 = x0;
-      n_tied += screen_block (&proto, nx, n_threads);
+      jobs[t] = (ScreenJob) { screen, ref, ref_sqnorms, k, ausculta_knn_dot_func (), x, n_x, rows,
+                              prepare, prepare_data, dist, ind, tied, &next_block, 0 };
+      if (t > 0)
+        threads[t] = g_thread_new ("knn-screen", screen_worker, &jobs[t]);
+    }
+  screen_worker (&jobs[0]);
+  for (guint t = 0; t < n_threads; t++)
+    {
+      if (threads[t] != NULL)
+        g_thread_join (threads[t]);
+      n_tied += jobs[t].n_tied;
     }
   return n_tied;
 }

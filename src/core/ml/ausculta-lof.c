@@ -125,13 +125,26 @@ ausculta_lof_score_samples (const AuscultaLof *lof,
                             double            *out,
                             GCancellable      *cancellable)
 {
+  return ausculta_lof_score_prepared (lof, rows, n_rows, NULL, NULL, out, cancellable);
+}
+
+gboolean
+ausculta_lof_score_prepared (const AuscultaLof   *lof,
+                             const double        *rows,
+                             guint                n_rows,
+                             AuscultaRowsPrepare  prepare,
+                             gconstpointer        prepare_data,
+                             double              *out,
+                             GCancellable        *cancellable)
+{
   guint k = lof->n_neighbors;
   g_autofree double *dist = g_new (double, (gsize) n_rows * k);
   g_autofree guint *ind = g_new (guint, (gsize) n_rows * k);
   g_autofree double *lrd = g_new (double, n_rows);
   g_autofree double *ratios = g_new (double, k);
 
-  if (!ausculta_neighbors_query (&lof->neighbors, rows, n_rows, k, dist, ind, cancellable))
+  if (!ausculta_neighbors_query_prepared (&lof->neighbors, rows, n_rows, prepare, prepare_data, k,
+                                          dist, ind, cancellable))
     return FALSE;
   reachability_density (lof, dist, ind, n_rows, lrd);
   for (guint r = 0; r < n_rows; r++)

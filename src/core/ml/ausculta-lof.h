@@ -40,6 +40,15 @@ gboolean ausculta_lof_score_samples  (const AuscultaLof *lof,
                                       guint              n_rows,
                                       double            *out,
                                       GCancellable      *cancellable);
+/* The same, each row passed through @prepare first (see
+ * ausculta_neighbors_query_prepared()). */
+gboolean ausculta_lof_score_prepared (const AuscultaLof   *lof,
+                                      const double        *rows,
+                                      guint                n_rows,
+                                      AuscultaRowsPrepare  prepare,
+                                      gconstpointer        prepare_data,
+                                      double              *out,
+                                      GCancellable        *cancellable);
 
 /* numpy's pairwise summation, which np.mean uses along a contiguous axis. */
 double   ausculta_pairwise_sum       (const double   *values,

@@ -312,6 +312,37 @@ check_finite (AuscultaModel *self,
   return TRUE;
 }
 
+static void
+prepare_rows (gconstpointer  data,
+              const double  *in,
+              guint          n_rows,
+              double        *out)
+{
+  ausculta_preprocess_apply (data, in, n_rows, out);
+}
+
+/* A LOF model scores its rows as its screen prepares them, block by block:
+ * no preprocessed copy of the whole batch. The score is minus
+ * score_samples, as ausculta_detector_score() gives it. */
+static gboolean
+score_lof (AuscultaModel *self,
+           const double  *rows,
+           guint          n_rows,
+           double        *scores,
+           double        *nof)
+{
+  if (!ausculta_lof_score_prepared (&self->primary.lof, rows, n_rows, prepare_rows, &self->pre,
+                                    scores, NULL))
+    return FALSE;
+  for (guint r = 0; r < n_rows; r++)
+    {
+      if (nof != NULL)
+        nof[r] = scores[r];
+      scores[r] = -scores[r];
+    }
+  return TRUE;
+}
+
 gboolean
 ausculta_model_score_matrix (AuscultaModel *self,
                              const double  *rows,
@@ -328,6 +359,8 @@ ausculta_model_score_matrix (AuscultaModel *self,
 
   if (!check_finite (self, rows, n_rows, error))
     return FALSE;
+  if (ausculta_model_is_lof (self))
+    return score_lof (self, rows, n_rows, scores, nof);
   if (!self->combined)
     {
       x = g_new (double, (gsize) n_rows * self->n_features);

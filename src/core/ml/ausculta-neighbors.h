@@ -13,10 +13,11 @@ G_BEGIN_DECLS
  * a plain sum for manhattan, 1 - cosine similarity clipped to [0, 2] for
  * cosine), and the same choice among equal distances (its bounded max-heaps
  * visited in its chunk and thread order, numpy's introselect for cosine).
- * Euclidean queries against a reference set are first screened in float32
- * with rigorous error bounds (ausculta-knn-screen.h), which finds the same k
- * at a fraction of the cost; rows with a tie at the k-th distance are then
- * settled by the full search above. */
+ * Euclidean searches (queries, or the reference set against itself) are
+ * first screened in float32 with rigorous error bounds (ausculta-knn-screen.h,
+ * ausculta-knn-self.h), which finds the same k at a fraction of the cost;
+ * rows whose k-th distance is within rounding of the next are then settled
+ * by the full search above (ausculta-argkmin.h). */
 
 typedef enum {
   AUSCULTA_METRIC_EUCLIDEAN,
@@ -57,5 +58,17 @@ gboolean    ausculta_neighbors_query    (const AuscultaNeighbors *neighbors,
                                          double                  *dist,
                                          guint                   *ind,
                                          GCancellable            *cancellable);
+/* The same, the query rows passed through @prepare first (block by block
+ * when the search is screened, so that no prepared copy of the whole batch
+ * is made). */
+gboolean    ausculta_neighbors_query_prepared (const AuscultaNeighbors *neighbors,
+                                               const double            *queries,
+                                               guint                    n_queries,
+                                               AuscultaRowsPrepare      prepare,
+                                               gconstpointer            prepare_data,
+                                               guint                    k,
+                                               double                  *dist,
+                                               guint                   *ind,
+                                               GCancellable            *cancellable);
 
 G_END_DECLS

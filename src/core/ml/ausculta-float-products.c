@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ausculta-float-products"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ausculta-float-products.h"
+
+#define W AUSCULTA_PANEL_WIDTH
+
+typedef float V16 __attribute__ ((vector_size (W * sizeof (float))));
+
+float *
+ausculta_panels_pack (const float *rows,
+                      guint        n_ref,
+                      guint        n_cols)
+{
+  guint n_panels = ausculta_panels_count (n_ref);
+  float *panels = g_new0 (float, (gsize) n_panels * n_cols * W);
+
+  for (guint r = 0; r < n_ref; r++)
+    {
+      float *dst = panels + (gsize) (r / W) * n_cols * W + r % W;
+
+      for (guint c = 0; c < n_cols; c++)
+        dst[(gsize) c * W] = rows[(gsize) r * n_cols + c];
+    }
+  return panels;
+}
+
+/* One tile: @mr rows of x against @np consecutive panels, every product
+ * kept in registers over the whole row (mr·np accumulators). With constant
+ * @mr and @np the loops unroll completely. */
+static inline __attribute__ ((always_inline)) void
+tile (const float *x,
+      gsize        ldx,
+      const float *panel,
+      guint        d,
+      float       *out,
+      gsize        ldo,
+      const guint  mr,
+      const guint  np)
+{
+  V16 acc[8][2];
+  gsize stride = (gsize) d * W;
+
+#pragma GCC unroll 8
+  for (guint r = 0; r < mr; r++)
+#pragma GCC unroll 2
+    for (guint q = 0; q < np; q++)
+      acc[r][q] = (V16) { 0 };
+  for (guint c = 0; c < d; c++)
+    {
+      V16 y[2];
+
+#pragma GCC unroll 2
+      for (guint q = 0; q < np; q++)
+        memcpy (&y[q], panel + q * stride + (gsize) c * W, sizeof (V16));
+#pragma GCC unroll 8
+      for (guint r = 0; r < mr; r++)
+        {
+          float xv = x[r * ldx + c];
+
+#pragma GCC unroll 2
+          for (guint q = 0; q < np; q++)
+            acc[r][q] += xv * y[q];
+        }
+    }
+#pragma GCC unroll 8
+  for (guint r = 0; r < mr; r++)
+#pragma GCC unroll 2
+    for (guint q = 0; q < np; q++)
+      memcpy (out + r * ldo + q * W, &acc[r][q], sizeof (V16));
+}
+
+/* The edges (fewer rows or one panel): the same sums, not unrolled. */
+static void
+tile_edge (const float *x,
+           gsize        ldx,
+           const float *panel,
+           guint        d,
+           float       *out,
+           gsize        ldo,
+           guint        mr,
+           guint        np)
+{
+  for (guint r = 0; r < mr; r++)
+    for (guint q = 0; q < np; q++)
+      {
+        const float *y = panel + q * (gsize) d * W;
+        V16 acc = { 0 };
+
+        for (guint c = 0; c < d; c++)
+          {
+            V16 v;
+
+            memcpy (&v, y + (gsize) c * W, sizeof v);
+            acc += x[r * ldx + c] * v;
+          }
+        memcpy (out + r * ldo + q * W, &acc, sizeof acc);
+      }
+}
+
+/* Panels @NP at a time (they stay in cache), every row tile of @MR rows
+ * against them. */
+#define DEFINE_PRODUCTS(name, attributes, MR, NP)                                            \
+  attributes static void                                                                     \
+  name (const float *x, guint n_x, gsize ldx, const float *panels, guint p0, guint p1,        \
+        guint d, float *out, gsize ldo)                                                      \
+  {                                                                                          \
+    for (guint p = p0; p < p1; p += NP)                                                      \
+      {                                                                                      \
+        guint np = MIN (NP, p1 - p);                                                         \
+        const float *panel = panels + (gsize) p * d * W;                                     \
+                                                                                             \
+        for (guint i = 0; i < n_x; i += MR)                                                  \
+          {                                                                                  \
+            guint mr = MIN (MR, n_x - i);                                                    \
+            float *o = out + i * ldo + (gsize) (p - p0) * W;                                 \
+                                                                                             \
+            if (mr == MR && np == NP)                                                        \
+              tile (x + i * ldx, ldx, panel, d, o, ldo, MR, NP);                             \
+            else                                                                             \
+              tile_edge (x + i * ldx, ldx, panel, d, o, ldo, mr, np);                        \
+          }                                                                                  \
+      }                                                                                      \
+  }
+
+/* 32 registers of 16 floats: 8 × 2 accumulators; 16 of 8 floats: 4 × 1
+ * (two registers each); SSE: 2 × 1 (four each) */
+DEFINE_PRODUCTS (products_avx512, __attribute__ ((target ("avx512f,fma"))), 8, 2)
+DEFINE_PRODUCTS (products_avx2, __attribute__ ((target ("avx2,fma"))), 4, 1)
+DEFINE_PRODUCTS (products_generic, , 2, 1)
+
+typedef void (*ProductsFunc) (const float *x, guint n_x, gsize ldx, const float *panels,
+                              guint p0, guint p1, guint d, float *out, gsize ldo);
+
+static ProductsFunc
+choose_products (void)
+{
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx512f"))
+    return products_avx512;
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return products_avx2;
+  return products_generic;
+}
+
+void
+ausculta_panels_products (const float *x,
+                          guint        n_x,
+                          gsize        ldx,
+                          const float *panels,
+                          guint        p0,
+                          guint        p1,
+                          guint        n_cols,
+                          float       *out,
+                          gsize        ldo)
+{
+  static ProductsFunc products;
+
+  if (g_once_init_enter (&products))
+    g_once_init_leave (&products, choose_products ());
+  products (x, n_x, ldx, panels, p0, p1, n_cols, out, ldo);
+}
