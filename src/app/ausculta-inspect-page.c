@@ -181,6 +181,10 @@ update_actions (AuscultaInspectPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "inspect.stop", running);
   /* Nobody switches user in the middle of a motor. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self->login_bar), "login.switch-user", !running);
+  /* The serial of the motor being measured is fixed (the field is emptied
+   * when the run ends anyway); a fixed field has no blinking cursor, which
+   * GTK would otherwise fade in and out at every frame of the live views. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->serial_entry), !running);
 }
 
 /* ---- live views ---- */

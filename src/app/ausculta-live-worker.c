@@ -178,13 +178,18 @@ compute_frame (AuscultaLiveWorker *worker,
   for (guint i = 0; i < worker->n_bands; i++)
     frame->centres[i] = worker->bands[i].center;
   frame->n_bands = worker->n_bands;
-  ausculta_spectrum_to_db (worker->power, n_bins, TRUE, reference);
   frame->f_min = F_MIN;
   frame->f_max = MAX (10.0 * F_MIN, (n_bins - 1) * bin_width);
+  /* The strongest bin per point is the same in power as in dB: reduced
+   * first, only the points go through the logarithm, not every bin. */
   ausculta_plot_reduce_spectrum (worker->power, n_bins, bin_width, frame->f_min, frame->f_max,
                                  frame->spectrum, AUSCULTA_LIVE_SPECTRUM_POINTS);
   ausculta_plot_reduce_spectrum (worker->power, n_bins, bin_width, frame->f_min, frame->f_max,
                                  frame->rows, AUSCULTA_SPECTROGRAM_ROWS);
+  for (guint p = 0; p < AUSCULTA_LIVE_SPECTRUM_POINTS; p++)
+    ausculta_spectrum_to_db (&frame->spectrum[p].level, 1, TRUE, reference);
+  for (guint r = 0; r < AUSCULTA_SPECTROGRAM_ROWS; r++)
+    ausculta_spectrum_to_db (&frame->rows[r].level, 1, TRUE, reference);
   frame->peak = ausculta_plot_reduce_samples (worker->frame + FFT_SIZE - span, span,
                                               frame->waveform, AUSCULTA_WAVEFORM_COLUMNS);
   frame->n_columns = (guint) MIN ((gsize) AUSCULTA_WAVEFORM_COLUMNS, span);
