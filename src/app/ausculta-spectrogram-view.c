@@ -8,9 +8,13 @@
 #include "ausculta-spectrogram-view.h"
 
 /* Time runs left to right, frequency (log) bottom to top, level as colour.
- * Each spectrum pushed becomes one column of a fixed-size image, reduced to
- * the strongest bin per pixel row when it is pushed: drawing is then one
- * scaled image, whatever the FFT size. */
+ * Each spectrum pushed becomes one column of a fixed-size ring of pixels,
+ * reduced to the strongest bin per pixel row when it is pushed: drawing is
+ * then one scaled image, whatever the FFT size. The frame's render node
+ * keeps the image it drew from (cairo copies an image a recording still
+ * uses before it is written to): two images take turns, so the one written
+ * is never the one the previous frame uses, and each gets only the columns
+ * pushed since its last turn. */
 #define HISTORY 400
 #define ROWS    AUSCULTA_SPECTROGRAM_ROWS
 
@@ -18,24 +22,56 @@ struct _AuscultaSpectrogramView
 {
   AuscultaPlotView  parent_instance;
 
-  cairo_surface_t  *image;     /* HISTORY × ROWS, RGB24, a ring of columns */
+  guint32          *pixels;    /* ROWS × HISTORY, RGB24, a ring of columns */
+  cairo_surface_t  *images[2]; /* HISTORY × ROWS copies of it, taking turns */
+  guint64           synced[2]; /* pushes each image holds */
+  guint             turn;      /* the image the next frame draws */
+  guint64           n_pushed;  /* since the last clear */
   guint             next;      /* the column the next push writes */
   guint             n_columns; /* pushed since the last clear, up to HISTORY */
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaSpectrogramView, ausculta_spectrogram_view, AUSCULTA_TYPE_PLOT_VIEW)
 
+/* Brings this turn's image up to date: the columns pushed since it was
+ * last drawn. */
+static cairo_surface_t *
+sync_image (AuscultaSpectrogramView *self)
+{
+  cairo_surface_t *image = self->images[self->turn];
+  guint64 missing = MIN (self->n_pushed - self->synced[self->turn], (guint64) HISTORY);
+  guint32 *pixels;
+  int stride;
+
+  self->synced[self->turn] = self->n_pushed;
+  self->turn = 1 - self->turn;
+  if (missing == 0)
+    return image;
+  cairo_surface_flush (image);
+  pixels = (guint32 *) cairo_image_surface_get_data (image);
+  stride = cairo_image_surface_get_stride (image) / 4;
+  for (guint64 i = 0; i < missing; i++)
+    {
+      guint column = (self->next + HISTORY - 1 - (guint) i) % HISTORY;
+
+      for (guint r = 0; r < ROWS; r++)
+        pixels[r * stride + column] = self->pixels[r * HISTORY + column];
+    }
+  cairo_surface_mark_dirty (image);
+  return image;
+}
+
 /* Copies image columns [from, to) to destination column dest. */
 static void
-draw_slice (AuscultaSpectrogramView *self,
-            cairo_t                 *cr,
-            guint                    from,
-            guint                    to,
-            guint                    dest)
+draw_slice (cairo_surface_t *image,
+            cairo_t         *cr,
+            guint            from,
+            guint            to,
+            guint            dest)
 {
   if (to <= from)
     return;
-  cairo_set_source_surface (cr, self->image, (double) dest - from, 0);
+  cairo_set_source_surface (cr, image, (double) dest - from, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
   cairo_rectangle (cr, dest, 0, to - from, ROWS);
   cairo_fill (cr);
@@ -47,10 +83,12 @@ ausculta_spectrogram_view_snapshot_data (AuscultaPlotView       *view,
                                          const AuscultaPlotArea *area)
 {
   AuscultaSpectrogramView *self = AUSCULTA_SPECTROGRAM_VIEW (view);
+  cairo_surface_t *image;
   cairo_t *cr;
 
   if (self->n_columns == 0)
     return;
+  image = sync_image (self);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (area->x, area->y, area->width, area->height));
   cairo_translate (cr, area->x, area->y);
   cairo_scale (cr, area->width / HISTORY, area->height / ROWS);
@@ -58,11 +96,11 @@ ausculta_spectrogram_view_snapshot_data (AuscultaPlotView       *view,
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   /* The newest column is always at the right edge. */
   if (self->n_columns < HISTORY)
-    draw_slice (self, cr, 0, self->n_columns, HISTORY - self->n_columns);
+    draw_slice (image, cr, 0, self->n_columns, HISTORY - self->n_columns);
   else
     {
-      draw_slice (self, cr, self->next, HISTORY, 0);
-      draw_slice (self, cr, 0, self->next, HISTORY - self->next);
+      draw_slice (image, cr, self->next, HISTORY, 0);
+      draw_slice (image, cr, 0, self->next, HISTORY - self->next);
     }
   cairo_destroy (cr);
 }
@@ -72,7 +110,9 @@ ausculta_spectrogram_view_finalize (GObject *object)
 {
   AuscultaSpectrogramView *self = AUSCULTA_SPECTROGRAM_VIEW (object);
 
-  cairo_surface_destroy (self->image);
+  cairo_surface_destroy (self->images[0]);
+  cairo_surface_destroy (self->images[1]);
+  g_free (self->pixels);
 
   G_OBJECT_CLASS (ausculta_spectrogram_view_parent_class)->finalize (object);
 }
@@ -93,7 +133,9 @@ ausculta_spectrogram_view_class_init (AuscultaSpectrogramViewClass *klass)
 static void
 ausculta_spectrogram_view_init (AuscultaSpectrogramView *self)
 {
-  self->image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, HISTORY, ROWS);
+  self->pixels = g_new0 (guint32, (gsize) ROWS * HISTORY);
+  self->images[0] = cairo_image_surface_create (CAIRO_FORMAT_RGB24, HISTORY, ROWS);
+  self->images[1] = cairo_image_surface_create (CAIRO_FORMAT_RGB24, HISTORY, ROWS);
   gtk_widget_set_size_request (GTK_WIDGET (self), 240, 120);
 }
 
@@ -118,8 +160,6 @@ ausculta_spectrogram_view_push_rows (AuscultaSpectrogramView     *self,
                                      double                       f_max)
 {
   AuscultaPlotArea area;
-  guint32 *pixels;
-  int stride;
 
   g_return_if_fail (AUSCULTA_IS_SPECTROGRAM_VIEW (self));
   g_return_if_fail (n_rows == ROWS);
@@ -127,9 +167,6 @@ ausculta_spectrogram_view_push_rows (AuscultaSpectrogramView     *self,
 
   ausculta_plot_view_set_frequency_range (AUSCULTA_PLOT_VIEW (self), f_min, f_max);
   ausculta_plot_view_get_area (AUSCULTA_PLOT_VIEW (self), &area);
-  cairo_surface_flush (self->image);
-  pixels = (guint32 *) cairo_image_surface_get_data (self->image);
-  stride = cairo_image_surface_get_stride (self->image) / 4;
   for (guint r = 0; r < ROWS; r++)
     {
       guint8 red, green, blue;
@@ -137,9 +174,9 @@ ausculta_spectrogram_view_push_rows (AuscultaSpectrogramView     *self,
       double t = isfinite (level) ? (level - area.v_min) / (area.v_max - area.v_min) : 0.0;
 
       ausculta_plot_colormap (t, &red, &green, &blue);
-      pixels[(ROWS - 1 - r) * stride + self->next] = (guint32) red << 16 | (guint32) green << 8 | blue;
+      self->pixels[(ROWS - 1 - r) * HISTORY + self->next] = (guint32) red << 16 | (guint32) green << 8 | blue;
     }
-  cairo_surface_mark_dirty (self->image);
+  self->n_pushed++;
   self->next = (self->next + 1) % HISTORY;
   self->n_columns = MIN (self->n_columns + 1, HISTORY);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -170,6 +207,8 @@ ausculta_spectrogram_view_clear (AuscultaSpectrogramView *self)
 
   self->next = 0;
   self->n_columns = 0;
+  self->n_pushed = 0;
+  self->synced[0] = self->synced[1] = 0;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
