@@ -13,6 +13,7 @@
 #include <cblas.h>
 #include <stdlib.h>
 
+#include "ausculta-float-products.h"
 #include "ausculta-lof.h"
 #include "ausculta-train.h"
 
@@ -22,10 +23,17 @@
  * both sides), and LOF fit on BENCH_ML_ROWS × 432 rows (default 25,000)
  * drawn from a Gaussian with the mean and covariance of the seed's good
  * units after standard scaling. Prints ausculta:/reference:/ratio:, with
- * CPU seconds so that a loaded machine can still be read. */
+ * CPU seconds so that a loaded machine can still be read, and the physics:
+ * the machine's sustained SGEMM and DGEMM rates (the BLAS the project links,
+ * every core), measured in the same run, and the time the distance products
+ * alone take at those rates (an exact method computes each of them unless
+ * it prunes). */
 
 #define K 20
 #define BATCH_RUNS 5
+/* GEMM rate: the best of GEMM_RUNS products of GEMM_N × GEMM_N × 432 */
+#define GEMM_N 2048
+#define GEMM_RUNS 5
 
 static char *
 write_matrix (const char   *dir,
@@ -99,6 +107,115 @@ report (const char *what,
   g_print ("ausculta: %.3f %s\n", ours * scale, unit);
   g_print ("reference: %.3f %s (scikit-learn 1.2)\n", reference * scale, unit);
   g_print ("ratio: %.1fx\n", reference / ours);
+}
+
+/* Sustained GFLOP/s of cblas_sgemm (or dgemm) on X·Yᵀ, GEMM_N rows each,
+ * @d columns: the product the distance computations are made of. */
+static double
+gemm_rate (gboolean single,
+           guint    d)
+{
+  gsize n = (gsize) GEMM_N * d;
+  g_autofree float *xf = single ? g_new (float, 2 * n) : NULL;
+  g_autofree float *cf = single ? g_new (float, (gsize) GEMM_N * GEMM_N) : NULL;
+  g_autofree double *xd = single ? NULL : g_new (double, 2 * n);
+  g_autofree double *cd = single ? NULL : g_new (double, (gsize) GEMM_N * GEMM_N);
+  double best = G_MAXDOUBLE;
+
+  for (gsize i = 0; i < 2 * n; i++)
+    {
+      double v = (double) (i % 97) / 97.0 - 0.5;
+
+      if (single)
+        xf[i] = (float) v;
+      else
+        xd[i] = v;
+    }
+  for (guint run = 0; run < GEMM_RUNS; run++)
+    {
+      double start = now ();
+
+      if (single)
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, GEMM_N, GEMM_N, (int) d, 1.0f, xf,
+                     (int) d, xf + n, (int) d, 0.0f, cf, GEMM_N);
+      else
+        cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, GEMM_N, GEMM_N, (int) d, 1.0, xd,
+                     (int) d, xd + n, (int) d, 0.0, cd, GEMM_N);
+      best = MIN (best, now () - start);
+    }
+  return 2.0 * GEMM_N * GEMM_N * d / best / 1e9;
+}
+
+typedef struct {
+  const float *x;
+  const float *panels;
+  guint        d;
+  float       *out;
+} KernelJob;
+
+static gpointer
+kernel_job (gpointer data)
+{
+  KernelJob *job = data;
+  guint n_panels = ausculta_panels_count (GEMM_N);
+
+  ausculta_panels_products (job->x, GEMM_N / 2, job->d, job->panels, 0, n_panels, job->d,
+                            job->out, (gsize) n_panels * AUSCULTA_PANEL_WIDTH);
+  return NULL;
+}
+
+/* The same product through Ausculta's own float32 kernel, the rows split
+ * between the processors as the screens split them. */
+static double
+kernel_rate (guint d)
+{
+  guint n_threads = MIN (g_get_num_processors (), 8);
+  gsize n = (gsize) GEMM_N * d;
+  g_autofree float *x = g_new (float, 2 * n);
+  g_autofree float *panels = NULL;
+  g_autofree float *out = g_new (float, (gsize) GEMM_N * GEMM_N);
+  double best = G_MAXDOUBLE;
+
+  for (gsize i = 0; i < 2 * n; i++)
+    x[i] = (float) ((double) (i % 97) / 97.0 - 0.5);
+  panels = ausculta_panels_pack (x + n, GEMM_N, d);
+  for (guint run = 0; run < GEMM_RUNS; run++)
+    {
+      KernelJob jobs[8];
+      GThread *threads[8] = { NULL };
+      double start = now ();
+
+      for (guint t = 0; t < n_threads; t++)
+        {
+          guint r0 = GEMM_N * t / n_threads;
+
+          jobs[t] = (KernelJob) { x + (gsize) r0 * d, panels, d, out + (gsize) r0 * GEMM_N };
+          threads[t] = g_thread_new ("kernel-rate", kernel_job, &jobs[t]);
+        }
+      for (guint t = 0; t < n_threads; t++)
+        g_thread_join (threads[t]);
+      best = MIN (best, now () - start);
+    }
+  return 2.0 * GEMM_N * GEMM_N * d / best / 1e9;
+}
+
+/* What the distance products alone cost at the measured rates, next to
+ * the time a 10x ratio needs. */
+static void
+report_floor (double      flops,
+              double      sklearn_flops,
+              double      reference,
+              double      scale,
+              const char *unit,
+              double      sgemm,
+              double      dgemm)
+{
+  g_print ("floor: minimum time for the distance products at this machine's measured float32 "
+           "peak = %.2f %s (%.3g GFLOP at %.0f GFLOP/s); 10x target = %.2f %s\n",
+           flops / (sgemm * 1e9) * scale, unit, flops / 1e9, sgemm, reference / 10.0 * scale, unit);
+  g_print ("floor: scikit-learn's float64 products at the measured DGEMM peak = %.2f %s "
+           "(%.3g GFLOP at %.0f GFLOP/s)\n", sklearn_flops / (dgemm * 1e9) * scale, unit,
+           sklearn_flops / 1e9, dgemm);
 }
 
 static JsonObject *
@@ -195,7 +312,7 @@ main (int    argc,
   g_autofree guint *ok_rows = NULL;
   g_autofree char *train_path = NULL, *batch_path = NULL, *fit_path = NULL;
   guint n_batch, n_ok = 0, d = 432, reps = 2000;
-  double start, single, batch_time, batch_cpu, fit_time, fit_cpu, s, cpu_start;
+  double start, single, batch_time, batch_cpu, fit_time, fit_cpu, s, cpu_start, sgemm, dgemm;
   double batch_times[BATCH_RUNS], batch_cpus[BATCH_RUNS];
   long rss_before, rss_after;
   AuscultaLof lof;
@@ -243,12 +360,19 @@ main (int    argc,
   batch_path = write_matrix (dir, "batch.f64", batch, n_batch, d);
   fit_path = write_matrix (dir, "fit.f64", fit, fit_rows, d);
   ref = run_sklearn (train_path, batch_path, fit_path, parser);
+  sgemm = gemm_rate (TRUE, d);
+  dgemm = gemm_rate (FALSE, d);
+  g_print ("machine: cblas_sgemm %.0f GFLOP/s, cblas_dgemm %.0f GFLOP/s, Ausculta's float32 "
+           "kernel %.0f GFLOP/s (%d x %d x %u products, best of %d, %u processors)\n", sgemm,
+           dgemm, kernel_rate (d), GEMM_N, GEMM_N, d, GEMM_RUNS, g_get_num_processors ());
   report ("single-measurement scoring (StandardScaler + LOF k=20, 298 good units x 432)",
           single, json_object_get_double_member (ref, "single_s"), "us", 1e6);
   report ("batch scoring of 5200 measurements (seed rows and jittered copies; median of 5 warm runs)",
           batch_time, json_object_get_double_member (ref, "batch_s"), "ms", 1e3);
   g_print ("cpu: ausculta %.1f ms, scikit-learn %.1f ms (user + system, all threads)\n",
            batch_cpu * 1e3, json_object_get_double_member (ref, "batch_cpu_s") * 1e3);
+  report_floor (2.0 * n_batch * good->n_rows * d, 2.0 * n_batch * good->n_rows * d,
+                json_object_get_double_member (ref, "batch_s"), 1e3, "ms", sgemm, dgemm);
   g_autofree char *what = g_strdup_printf ("LOF fit on %u x %u (k=%d, euclidean; rows drawn from a "
                                            "Gaussian with the mean and covariance of the seed's "
                                            "%u good units, standard-scaled)", fit_rows, d, K,
@@ -256,6 +380,9 @@ main (int    argc,
   report (what, fit_time, json_object_get_double_member (ref, "fit_s"), "s", 1.0);
   g_print ("cpu: ausculta %.2f s, scikit-learn %.2f s (user + system, all threads)\n", fit_cpu,
            json_object_get_double_member (ref, "fit_cpu_s"));
+  /* each pair once (a symmetric first pass); scikit-learn computes both */
+  report_floor ((double) fit_rows * fit_rows * d, 2.0 * fit_rows * fit_rows * d,
+                json_object_get_double_member (ref, "fit_s"), 1.0, "s", sgemm, dgemm);
   g_print ("memory: ausculta peak RSS %ld MiB (%ld MiB before the fit); scikit-learn peak RSS "
            "%" G_GINT64_FORMAT " MiB (%" G_GINT64_FORMAT " MiB before the fit)\n",
            rss_after / 1024, rss_before / 1024,

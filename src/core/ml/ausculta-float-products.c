@@ -133,6 +133,89 @@ DEFINE_PRODUCTS (products_avx512, __attribute__ ((target ("avx512f,fma"))), 8, 2
 DEFINE_PRODUCTS (products_avx2, __attribute__ ((target ("avx2,fma"))), 4, 1)
 DEFINE_PRODUCTS (products_generic, , 2, 1)
 
+/* One row against @NP panels at once: NP independent chains of multiply-adds
+ * over the columns, no horizontal sums. */
+static inline __attribute__ ((always_inline)) void
+row_group (const float *x,
+           const float *panel,
+           guint        d,
+           float       *out,
+           const guint  np)
+{
+  V16 acc[8];
+  gsize stride = (gsize) d * W;
+
+#pragma GCC unroll 8
+  for (guint q = 0; q < np; q++)
+    acc[q] = (V16) { 0 };
+  for (guint c = 0; c < d; c++)
+    {
+      float xv = x[c];
+
+#pragma GCC unroll 8
+      for (guint q = 0; q < np; q++)
+        {
+          V16 y;
+
+          memcpy (&y, panel + q * stride + (gsize) c * W, sizeof y);
+          acc[q] += xv * y;
+        }
+    }
+#pragma GCC unroll 8
+  for (guint q = 0; q < np; q++)
+    memcpy (out + q * W, &acc[q], sizeof (V16));
+}
+
+/* groups of @NP panels (fewer registers: NP / 2, then NP / 4...) */
+#define DEFINE_ROW(name, attributes, NP)                                                      \
+  attributes static void                                                                       \
+  name (const float *x, const float *panels, guint p0, guint p1, guint d, float *out)          \
+  {                                                                                            \
+    guint p = p0;                                                                              \
+                                                                                               \
+    for (; p + NP <= p1; p += NP)                                                              \
+      row_group (x, panels + (gsize) p * d * W, d, out + (gsize) (p - p0) * W, NP);            \
+    if (NP >= 8 && p + 4 <= p1)                                                                \
+      row_group (x, panels + (gsize) p * d * W, d, out + (gsize) (p - p0) * W, 4), p += 4;     \
+    if (NP >= 4 && p + 2 <= p1)                                                                \
+      row_group (x, panels + (gsize) p * d * W, d, out + (gsize) (p - p0) * W, 2), p += 2;     \
+    if (p < p1)                                                                                \
+      row_group (x, panels + (gsize) p * d * W, d, out + (gsize) (p - p0) * W, 1);             \
+  }
+
+DEFINE_ROW (row_avx512, __attribute__ ((target ("avx512f,fma"))), 8)
+DEFINE_ROW (row_avx2, __attribute__ ((target ("avx2,fma"))), 4)
+DEFINE_ROW (row_generic, , 2)
+
+typedef void (*RowFunc) (const float *x, const float *panels, guint p0, guint p1, guint d,
+                         float *out);
+
+static RowFunc
+choose_row (void)
+{
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx512f"))
+    return row_avx512;
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return row_avx2;
+  return row_generic;
+}
+
+void
+ausculta_panels_products_row (const float *x,
+                              const float *panels,
+                              guint        p0,
+                              guint        p1,
+                              guint        n_cols,
+                              float       *out)
+{
+  static RowFunc row;
+
+  if (g_once_init_enter (&row))
+    g_once_init_leave (&row, choose_row ());
+  row (x, panels, p0, p1, n_cols, out);
+}
+
 typedef void (*ProductsFunc) (const float *x, guint n_x, gsize ldx, const float *panels,
                               guint p0, guint p1, guint d, float *out, gsize ldo);
 

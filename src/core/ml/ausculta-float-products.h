@@ -39,4 +39,13 @@ void   ausculta_panels_products (const float *x,
                                  float       *out,
                                  gsize        ldo);
 
+/* The same for one row (out[(p - p0)·W + l]): panels taken several at a
+ * time, faster for a single measurement than the tiles. */
+void   ausculta_panels_products_row (const float *x,
+                                     const float *panels,
+                                     guint        p0,
+                                     guint        p1,
+                                     guint        n_cols,
+                                     float       *out);
+
 G_END_DECLS

@@ -11,11 +11,13 @@
 #include "ausculta-knn-screen.h"
 
 /* query rows per block: their float32 products with every reference take
- * about 1 Mi floats (4 MiB), 8 to 256 rows; each thread takes blocks in
- * turn, so the result is the same whatever the number of threads */
+ * at most 1 Mi floats (4 MiB), 8 to 64 rows (more push the references out
+ * of the second-level cache, where the exact pass reads them); each thread
+ * takes blocks in turn, and the result is the same whatever the number of
+ * threads */
 #define SCREEN_BLOCK_FLOATS (1u << 20)
 #define SCREEN_MIN_ROWS 8
-#define SCREEN_MAX_ROWS 256
+#define SCREEN_MAX_ROWS 64
 #define SCREEN_MAX_THREADS 8
 #define SCREEN_ROWS_PER_THREAD 64
 
@@ -145,101 +147,15 @@ DEFINE_DOT (dot_generic, , Vec4, 4)
 DEFINE_DOT (dot_avx2, __attribute__ ((target ("avx2,fma"))), Vec4, 4)
 DEFINE_DOT (dot_avx512, __attribute__ ((target ("avx512f,fma"))), Vec8, 8)
 
-static gboolean
-have_avx2 (void)
-{
-  __builtin_cpu_init ();
-  return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
-}
-
 AuscultaDotFunc
 ausculta_knn_dot_func (void)
 {
   __builtin_cpu_init ();
   if (__builtin_cpu_supports ("avx512f"))
     return dot_avx512;
-  return have_avx2 () ? dot_avx2 : dot_generic;
-}
-
-/* The float32 products of one query with every reference: a single row is
- * faster here than through the panels, whose tiles need several rows. */
-typedef float Vec8f __attribute__ ((vector_size (32)));
-
-#define HSUM8(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]) + (((v)[4] + (v)[5]) + ((v)[6] + (v)[7])))
-
-/* an unaligned load of eight floats */
-#define LOAD8(p) (__extension__ ({ Vec8f v_; memcpy (&v_, (p), sizeof v_); v_; }))
-
-static inline __attribute__ ((always_inline)) float
-tail_dot (const float *x,
-          const float *y,
-          guint        from,
-          guint        d)
-{
-  float sum = 0.0f;
-
-  for (guint c = from; c < d; c++)
-    sum += x[c] * y[c];
-  return sum;
-}
-
-/* four references at a time, two running sums each: eight independent
- * chains keep the multiply-add units busy */
-static inline __attribute__ ((always_inline)) void
-products_body (const float *x,
-               const float *ref,
-               guint        n,
-               guint        d,
-               float       *out)
-{
-  guint j = 0, d16 = d - d % 16;
-
-  for (; j + 4 <= n; j += 4)
-    {
-      const float *y0 = ref + (gsize) j * d, *y1 = y0 + d, *y2 = y1 + d, *y3 = y2 + d;
-      Vec8f s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
-      Vec8f t0 = { 0 }, t1 = { 0 }, t2 = { 0 }, t3 = { 0 };
-
-      for (guint c = 0; c < d16; c += 16)
-        {
-          Vec8f a0 = LOAD8 (x + c), a1 = LOAD8 (x + c + 8);
-
-          s0 += a0 * LOAD8 (y0 + c);
-          t0 += a1 * LOAD8 (y0 + c + 8);
-          s1 += a0 * LOAD8 (y1 + c);
-          t1 += a1 * LOAD8 (y1 + c + 8);
-          s2 += a0 * LOAD8 (y2 + c);
-          t2 += a1 * LOAD8 (y2 + c + 8);
-          s3 += a0 * LOAD8 (y3 + c);
-          t3 += a1 * LOAD8 (y3 + c + 8);
-        }
-      out[j] = HSUM8 (s0 + t0) + tail_dot (x, y0, d16, d);
-      out[j + 1] = HSUM8 (s1 + t1) + tail_dot (x, y1, d16, d);
-      out[j + 2] = HSUM8 (s2 + t2) + tail_dot (x, y2, d16, d);
-      out[j + 3] = HSUM8 (s3 + t3) + tail_dot (x, y3, d16, d);
-    }
-  for (; j < n; j++)
-    out[j] = tail_dot (x, ref + (gsize) j * d, 0, d);
-}
-
-static void
-products_generic (const float *x,
-                  const float *ref,
-                  guint        n,
-                  guint        d,
-                  float       *out)
-{
-  products_body (x, ref, n, d, out);
-}
-
-__attribute__ ((target ("avx2,fma"))) static void
-products_avx2 (const float *x,
-               const float *ref,
-               guint        n,
-               guint        d,
-               float       *out)
-{
-  products_body (x, ref, n, d, out);
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return dot_avx2;
+  return dot_generic;
 }
 
 static int
@@ -367,23 +283,48 @@ count_at_most (const double *v,
   return count;
 }
 
-/* A value with at least @k of @v at or below it, within 2^-24 of the range
- * above the k-th smallest (a looser one only admits more candidates). */
+/* A value with at least @k of @v at or below it, within 2^-12 of the range
+ * above the k-th smallest: a looser one only admits a few more candidates,
+ * each cheaper than one more pass. */
 static inline __attribute__ ((always_inline)) double
 kth_bound (const double *v,
            guint         n,
            guint         k)
 {
+  V8d vlo, vhi;
   double lo = v[0], hi = v[0];
+  guint j = 0;
 
-  for (guint j = 1; j < n; j++)
+  if (n >= 8)
+    {
+      memcpy (&vlo, v, sizeof vlo);
+      vhi = vlo;
+      for (j = 8; j + 8 <= n; j += 8)
+        {
+          V8d x;
+
+          V8l below, above;
+
+          memcpy (&x, v + j, sizeof x);
+          below = x < vlo;
+          above = x > vhi;
+          vlo = (V8d) (((V8l) x & below) | ((V8l) vlo & ~below));
+          vhi = (V8d) (((V8l) x & above) | ((V8l) vhi & ~above));
+        }
+      for (guint l = 0; l < 8; l++)
+        {
+          lo = MIN (lo, vlo[l]);
+          hi = MAX (hi, vhi[l]);
+        }
+    }
+  for (; j < n; j++)
     {
       lo = MIN (lo, v[j]);
       hi = MAX (hi, v[j]);
     }
   if (!isfinite (hi - lo) || count_at_most (v, n, lo) >= k)
     return count_at_most (v, n, lo) >= k ? lo : INFINITY;
-  for (guint it = 0; it < 24; it++)
+  for (guint it = 0; it < 12; it++)
     {
       double mid = lo + 0.5 * (hi - lo);
 
@@ -421,14 +362,19 @@ screen_row_body (const ScreenJob *job,
   /* at least k references are that near */
   threshold = kth_bound (upper, n, k);
   for (guint j = 0; j < n; j++)
-    if (lower[j] <= threshold)
-      cand[count++].index = j;
+    {
+      cand[count].index = j;
+      count += lower[j] <= threshold;
+    }
+  /* the first lines of every candidate on their way before the first
+   * product waits for its own */
+  for (guint c = 0; c < count; c++)
+    for (guint line = 0; line < 4; line++)
+      __builtin_prefetch (job->ref + (gsize) cand[c].index * d + 8 * line);
   for (guint c = 0; c < count; c++)
     {
       guint j = cand[c].index;
 
-      if (c + 1 < count)
-        __builtin_prefetch (job->ref + (gsize) cand[c + 1].index * d);
       /* scikit-learn's surrogate: ||x||² + (-2 x·y) + ||y||² */
       cand[c].value = x_sqnorm + -2.0 * job->dot (x, job->ref + (gsize) j * d, d)
                       + job->ref_sqnorms[j];
@@ -501,7 +447,7 @@ screen_block (ScreenJob     *job,
                                                   w->xf + (gsize) i * d);
     }
   if (nx == 1)
-    (have_avx2 () ? products_avx2 : products_generic) (w->xf, sc->ref, sc->n_ref, d, w->products);
+    ausculta_panels_products_row (w->xf, sc->panels, 0, n_panels, d, w->products);
   else
     ausculta_panels_products (w->xf, nx, d, sc->panels, 0, n_panels, d, w->products, ldo);
   for (guint i = 0; i < nx; i++)
