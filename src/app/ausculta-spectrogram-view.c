@@ -61,22 +61,6 @@ sync_image (AuscultaSpectrogramView *self)
   return image;
 }
 
-/* Copies image columns [from, to) to destination column dest. */
-static void
-draw_slice (cairo_surface_t *image,
-            cairo_t         *cr,
-            guint            from,
-            guint            to,
-            guint            dest)
-{
-  if (to <= from)
-    return;
-  cairo_set_source_surface (cr, image, (double) dest - from, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_rectangle (cr, dest, 0, to - from, ROWS);
-  cairo_fill (cr);
-}
-
 static void
 ausculta_spectrogram_view_snapshot_data (AuscultaPlotView       *view,
                                          GtkSnapshot            *snapshot,
@@ -92,16 +76,14 @@ ausculta_spectrogram_view_snapshot_data (AuscultaPlotView       *view,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (area->x, area->y, area->width, area->height));
   cairo_translate (cr, area->x, area->y);
   cairo_scale (cr, area->width / HISTORY, area->height / ROWS);
-  /* Both slices snap to whole pixels: no seam where they meet. */
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
-  /* The newest column is always at the right edge. */
-  if (self->n_columns < HISTORY)
-    draw_slice (image, cr, 0, self->n_columns, HISTORY - self->n_columns);
-  else
-    {
-      draw_slice (image, cr, self->next, HISTORY, 0);
-      draw_slice (image, cr, 0, self->next, HISTORY - self->next);
-    }
+  /* The ring repeated from its oldest column on puts the newest column at
+   * the right edge, in one piece: no seam where the ring wraps. */
+  cairo_set_source_surface (cr, image, -(double) self->next, 0);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_REPEAT);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_rectangle (cr, HISTORY - self->n_columns, 0, self->n_columns, ROWS);
+  cairo_fill (cr);
   cairo_destroy (cr);
 }
 

@@ -264,6 +264,37 @@ test_spectrogram_and_waveform (void)
   gtk_window_destroy (window);
 }
 
+/* Wherever the ring of columns wraps, the full history is one picture: no
+ * column of the empty background (the colour map's low end) shows through. */
+static void
+test_spectrogram_wraps (void)
+{
+  GtkWidget *spectrogram = ausculta_spectrogram_view_new ();
+  g_autofree double *levels = spectrum_with_peak (24001, 50.0, 1000.0, 95.0);
+  GtkWindow *window = show_in_window (spectrogram, 290, 250);
+  /* Where the newest column lands, after the first 400 (the inspect page's
+   * size showed a seam at 62). */
+  static const guint next[] = { 1, 62, 99, 199, 338, 371 };
+  guint pushed = 400;
+  guint8 r, g, b;
+
+  ausculta_plot_colormap (0.0, &r, &g, &b);
+  for (int i = 0; i < 400; i++)
+    ausculta_spectrogram_view_push (AUSCULTA_SPECTROGRAM_VIEW (spectrogram), levels, 24001, 1.0);
+  for (guint step = 0; step < G_N_ELEMENTS (next); step++)
+    {
+      g_autoptr(GdkTexture) shot = NULL;
+
+      for (; pushed < 400 + next[step]; pushed++)
+        ausculta_spectrogram_view_push (AUSCULTA_SPECTROGRAM_VIEW (spectrogram), levels, 24001, 1.0);
+      ausculta_test_wait_ms (30);
+      shot = ausculta_test_render (GTK_WIDGET (window));
+      g_assert_cmpuint (ausculta_test_count_pixels (shot, (guint32) r << 16 | (guint32) g << 8 | b, 4),
+                        ==, 0);
+    }
+  gtk_window_destroy (window);
+}
+
 /* Waits for the worker's frame of the block just pushed. */
 static AuscultaLiveFrame *
 next_frame (AuscultaLiveWorker *worker)
@@ -424,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/ausculta/gui/plots/frame-cached", test_frame_cached);
   g_test_add_func ("/ausculta/gui/plots/bands-violations", test_bands_violations);
   g_test_add_func ("/ausculta/gui/plots/spectrogram-waveform", test_spectrogram_and_waveform);
+  g_test_add_func ("/ausculta/gui/plots/spectrogram-wraps", test_spectrogram_wraps);
   g_test_add_func ("/ausculta/gui/plots/verdict-banner", test_verdict_banner);
   g_test_add_func ("/ausculta/gui/plots/live-worker", test_live_worker);
 
