@@ -35,6 +35,7 @@ ausculta_panels_pack (const float *rows,
 static inline __attribute__ ((always_inline)) void
 tile (const float *x,
       gsize        ldx,
+      gsize        xcs,
       const float *panel,
       guint        d,
       float       *out,
@@ -60,7 +61,7 @@ tile (const float *x,
 #pragma GCC unroll 8
       for (guint r = 0; r < mr; r++)
         {
-          float xv = x[r * ldx + c];
+          float xv = x[r * ldx + c * xcs];
 
 #pragma GCC unroll 2
           for (guint q = 0; q < np; q++)
@@ -78,6 +79,7 @@ tile (const float *x,
 static void
 tile_edge (const float *x,
            gsize        ldx,
+           gsize        xcs,
            const float *panel,
            guint        d,
            float       *out,
@@ -96,19 +98,23 @@ tile_edge (const float *x,
             V16 v;
 
             memcpy (&v, y + (gsize) c * W, sizeof v);
-            acc += x[r * ldx + c] * v;
+            acc += x[r * ldx + c * xcs] * v;
           }
         memcpy (out + r * ldo + q * W, &acc, sizeof acc);
       }
 }
 
 /* Panels @NP at a time (they stay in cache), every row tile of @MR rows
- * against them. */
+ * against them. The rows of x are row-major (row stride @ldx), or with
+ * @packed rows x0 ... of a panel array (a tile never straddles two
+ * panels: MR divides W). */
 #define DEFINE_PRODUCTS(name, attributes, MR, NP)                                            \
   attributes static void                                                                     \
-  name (const float *x, guint n_x, gsize ldx, const float *panels, guint p0, guint p1,        \
-        guint d, float *out, gsize ldo)                                                      \
+  name (const float *x, gboolean packed, guint x0, guint n_x, gsize ldx, const float *panels, \
+        guint p0, guint p1, guint d, float *out, gsize ldo)                                  \
   {                                                                                          \
+    gsize rs = packed ? 1 : ldx, cs = packed ? W : 1;                                        \
+                                                                                             \
     for (guint p = p0; p < p1; p += NP)                                                      \
       {                                                                                      \
         guint np = MIN (NP, p1 - p);                                                         \
@@ -116,13 +122,14 @@ tile_edge (const float *x,
                                                                                              \
         for (guint i = 0; i < n_x; i += MR)                                                  \
           {                                                                                  \
-            guint mr = MIN (MR, n_x - i);                                                    \
+            guint mr = MIN (MR, n_x - i), r = x0 + i;                                        \
+            const float *xt = packed ? x + (gsize) (r / W) * d * W + r % W : x + r * ldx;    \
             float *o = out + i * ldo + (gsize) (p - p0) * W;                                 \
                                                                                              \
             if (mr == MR && np == NP)                                                        \
-              tile (x + i * ldx, ldx, panel, d, o, ldo, MR, NP);                             \
+              tile (xt, rs, cs, panel, d, o, ldo, MR, NP);                                   \
             else                                                                             \
-              tile_edge (x + i * ldx, ldx, panel, d, o, ldo, mr, np);                        \
+              tile_edge (xt, rs, cs, panel, d, o, ldo, mr, np);                              \
           }                                                                                  \
       }                                                                                      \
   }
@@ -216,8 +223,9 @@ ausculta_panels_products_row (const float *x,
   row (x, panels, p0, p1, n_cols, out);
 }
 
-typedef void (*ProductsFunc) (const float *x, guint n_x, gsize ldx, const float *panels,
-                              guint p0, guint p1, guint d, float *out, gsize ldo);
+typedef void (*ProductsFunc) (const float *x, gboolean packed, guint x0, guint n_x, gsize ldx,
+                              const float *panels, guint p0, guint p1, guint d, float *out,
+                              gsize ldo);
 
 static ProductsFunc
 choose_products (void)
@@ -228,6 +236,16 @@ choose_products (void)
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
     return products_avx2;
   return products_generic;
+}
+
+static ProductsFunc
+products_func (void)
+{
+  static ProductsFunc products;
+
+  if (g_once_init_enter (&products))
+    g_once_init_leave (&products, choose_products ());
+  return products;
 }
 
 void
@@ -241,9 +259,20 @@ ausculta_panels_products (const float *x,
                           float       *out,
                           gsize        ldo)
 {
-  static ProductsFunc products;
+  products_func () (x, FALSE, 0, n_x, ldx, panels, p0, p1, n_cols, out, ldo);
+}
 
-  if (g_once_init_enter (&products))
-    g_once_init_leave (&products, choose_products ());
-  products (x, n_x, ldx, panels, p0, p1, n_cols, out, ldo);
+void
+ausculta_panels_products_packed (const float *x_panels,
+                                 guint        x0,
+                                 guint        n_x,
+                                 const float *panels,
+                                 guint        p0,
+                                 guint        p1,
+                                 guint        n_cols,
+                                 float       *out,
+                                 gsize        ldo)
+{
+  g_return_if_fail (x0 % 8 == 0);
+  products_func () (x_panels, TRUE, x0, n_x, 0, panels, p0, p1, n_cols, out, ldo);
 }

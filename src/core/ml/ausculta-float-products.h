@@ -39,6 +39,18 @@ void   ausculta_panels_products (const float *x,
                                  float       *out,
                                  gsize        ldo);
 
+/* The same for rows @x0 ... @x0 + @n_x - 1 of a panel array (@x0 a
+ * multiple of 8): a reference set against itself needs no other copy. */
+void   ausculta_panels_products_packed (const float *x_panels,
+                                        guint        x0,
+                                        guint        n_x,
+                                        const float *panels,
+                                        guint        p0,
+                                        guint        p1,
+                                        guint        n_cols,
+                                        float       *out,
+                                        gsize        ldo);
+
 /* The same for one row (out[(p - p0)·W + l]): panels taken several at a
  * time, faster for a single measurement than the tiles. */
 void   ausculta_panels_products_row (const float *x,

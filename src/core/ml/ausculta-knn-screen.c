@@ -46,9 +46,12 @@ ausculta_knn_screen_init (AuscultaKnnScreen *screen,
                           guint              n_ref,
                           guint              n_cols)
 {
-  *screen = (AuscultaKnnScreen) { n_ref, n_cols, NULL, NULL, NULL, NULL, NULL, NULL };
+  g_autofree float *row = g_new (float, MAX (n_cols, 1));
+  guint w = AUSCULTA_PANEL_WIDTH;
+
+  *screen = (AuscultaKnnScreen) { n_ref, n_cols, NULL, NULL, NULL, NULL, NULL };
   screen->center = g_new0 (double, n_cols);
-  screen->ref = g_new (float, (gsize) n_ref * n_cols);
+  screen->panels = g_new0 (float, (gsize) ausculta_panels_count (n_ref) * n_cols * w);
   screen->ref_norms = g_new (double, n_ref);
   screen->ref_centred_sq = g_new (double, n_ref);
   screen->ref_slack = g_new (double, n_ref);
@@ -59,19 +62,20 @@ ausculta_knn_screen_init (AuscultaKnnScreen *screen,
     screen->center[c] /= MAX (n_ref, 1);
   for (guint r = 0; r < n_ref; r++)
     {
-      double sq = ausculta_knn_centre_row (ref + (gsize) r * n_cols, screen->center, n_cols,
-                                           screen->ref + (gsize) r * n_cols);
+      double sq = ausculta_knn_centre_row (ref + (gsize) r * n_cols, screen->center, n_cols, row);
+      float *dst = screen->panels + (gsize) (r / w) * n_cols * w + r % w;
 
       if (!ausculta_knn_screenable (sq, ref_sqnorms[r]))
         {
           ausculta_knn_screen_clear (screen);
           return FALSE;
         }
+      for (guint c = 0; c < n_cols; c++)
+        dst[(gsize) c * w] = row[c];
       screen->ref_norms[r] = sqrt (sq);
       screen->ref_centred_sq[r] = sq;
       screen->ref_slack[r] = ausculta_knn_slack (n_cols, sq, ref_sqnorms[r]);
     }
-  screen->panels = ausculta_panels_pack (screen->ref, n_ref, n_cols);
   return TRUE;
 }
 
@@ -79,7 +83,6 @@ void
 ausculta_knn_screen_clear (AuscultaKnnScreen *screen)
 {
   g_clear_pointer (&screen->center, g_free);
-  g_clear_pointer (&screen->ref, g_free);
   g_clear_pointer (&screen->panels, g_free);
   g_clear_pointer (&screen->ref_norms, g_free);
   g_clear_pointer (&screen->ref_centred_sq, g_free);

@@ -19,8 +19,7 @@ typedef struct {
   guint   n_ref;
   guint   n_cols;
   double *center;      /* n_cols: mean of the reference rows */
-  float  *ref;         /* n_ref × n_cols, centred, float32 */
-  float  *panels;      /* the same packed in panels (ausculta-float-products.h) */
+  float  *panels;      /* the rows centred, float32, in panels (ausculta-float-products.h) */
   double *ref_norms;   /* ||y - center|| */
   double *ref_centred_sq;  /* ||y - center||² */
   double *ref_slack;   /* absolute part of each reference's error bound */

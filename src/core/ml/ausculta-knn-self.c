@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <immintrin.h>
 #include <string.h>
 
 #include "ausculta-float-products.h"
@@ -149,10 +150,46 @@ tile_row_generic (SelfThread *th, guint i, const float *s, guint j_first, guint 
   tile_row_body (th, i, s, j_first, j_end);
 }
 
+/* The same with the comparisons into mask registers: one test decides
+ * that none of the eight pairs can be taken, which is nearly always. */
 __attribute__ ((target ("avx512f,fma"))) static void
-tile_row_avx512 (SelfThread *th, guint i, const float *s, guint j_first, guint j_end)
+tile_row_avx512 (SelfThread  *th,
+                 guint        i,
+                 const float *s,
+                 guint        j_first,
+                 guint        j_end)
 {
-  tile_row_body (th, i, s, j_first, j_end);
+  const AuscultaKnnScreen *sc = th->shared->screen;
+  const double *cs = sc->ref_centred_sq, *norm = sc->ref_norms, *slack = sc->ref_slack;
+  __m512d cs_i = _mm512_set1_pd (cs[i]), al_i = _mm512_set1_pd (th->shared->alpha[i]);
+  __m512d sl_i = _mm512_set1_pd (slack[i]), two = _mm512_set1_pd (2.0);
+  guint j = j_first;
+
+  for (; j + 8 <= j_end; j += 8)
+    {
+      __m512d a = _mm512_sub_pd (_mm512_add_pd (cs_i, _mm512_loadu_pd (cs + j)),
+                                 _mm512_mul_pd (two, _mm512_cvtps_pd (_mm256_loadu_ps (s + j))));
+      __m512d m = _mm512_add_pd (_mm512_mul_pd (al_i, _mm512_loadu_pd (norm + j)),
+                                 _mm512_add_pd (sl_i, _mm512_loadu_pd (slack + j)));
+      __m512d lo = _mm512_sub_pd (a, m);
+      __mmask8 hit = _mm512_cmp_pd_mask (lo, _mm512_set1_pd (th->threshold[i]), _CMP_LE_OQ)
+                     | _mm512_cmp_pd_mask (lo, _mm512_loadu_pd (th->threshold + j), _CMP_LE_OQ);
+      double lower[8], upper[8];
+
+      if (G_LIKELY (hit == 0))
+        continue;
+      _mm512_storeu_pd (lower, lo);
+      _mm512_storeu_pd (upper, _mm512_add_pd (a, m));
+      for (guint l = 0; l < 8; l++)
+        if (hit & (1u << l))
+          {
+            offer (th, i, j + l, lower[l], upper[l]);
+            if (j + l != i)
+              offer (th, j + l, i, lower[l], upper[l]);
+          }
+    }
+  if (j < j_end)
+    tile_row_body (th, i, s, j, j_end);
 }
 
 typedef void (*TileRowFunc) (SelfThread *th, guint i, const float *s, guint j_first, guint j_end);
@@ -191,9 +228,9 @@ tiles_worker (gpointer data)
       tile_blocks (sh->n_blocks, t, &bi, &bj);
       i0 = bi * SELF_BLOCK, i1 = MIN (n, i0 + SELF_BLOCK);
       j0 = bj * SELF_BLOCK, j1 = MIN (n, j0 + SELF_BLOCK);
-      ausculta_panels_products (sc->ref + (gsize) i0 * d, i1 - i0, d, sc->panels,
-                                j0 / AUSCULTA_PANEL_WIDTH, ausculta_panels_count (j1), d,
-                                th->products, SELF_BLOCK);
+      ausculta_panels_products_packed (sc->panels, i0, i1 - i0, sc->panels,
+                                       j0 / AUSCULTA_PANEL_WIDTH, ausculta_panels_count (j1), d,
+                                       th->products, SELF_BLOCK);
       for (guint i = i0; i < i1; i++)
         row (th, i, th->products + (gsize) (i - i0) * SELF_BLOCK - j0, bi == bj ? i : j0, j1);
     }
