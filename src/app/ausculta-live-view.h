@@ -13,7 +13,7 @@ typedef struct
 {
   guint64 n_frames_shown;    /* frames taken from the worker at a tick */
   guint64 n_frames_painted;  /* paints that showed a new frame */
-  guint64 n_blocks_skipped;  /* blocks never turned into a frame */
+  guint64 n_blocks_skipped;  /* blocks that never reached the worker */
   double  latency_sum_ms;    /* capture to the paint showing it, over the painted frames */
   double  latency_max_ms;
 } AuscultaLiveStats;
