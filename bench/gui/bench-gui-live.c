@@ -430,7 +430,8 @@ main (int   argc,
   g_free (live.threads);
   printf ("reference: 25 %% (target)\nratio: %.2fx\n", 25.0 / MAX (live.cpu_percent, 0.01));
   printf ("ausculta: %.1f ms capture-to-pixel latency (mean; max %.1f ms; %" G_GUINT64_FORMAT
-          " blocks the main thread never handed to the live views)\n", live.latency_mean_ms, live.latency_max_ms, live.skipped);
+          " blocks the main thread never handed to the live views)\n", live.latency_mean_ms,
+          live.latency_max_ms, live.skipped);
   printf ("reference: 50 ms (target)\nratio: %.2fx\n", 50.0 / MAX (live.latency_mean_ms, 0.01));
   if (live_only)
     return 0;
