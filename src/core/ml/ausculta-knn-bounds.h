@@ -71,6 +71,11 @@ double ausculta_knn_centre_row (const double *v,
 typedef double (*AuscultaDotFunc) (const double *a, const double *b, guint d);
 AuscultaDotFunc ausculta_knn_dot_func (void);
 
+/* Threads a screen may use: one per processor, at most @max, and no more
+ * than OPENBLAS_NUM_THREADS when it is set (a caller running several
+ * searches side by side limits each so). The results do not depend on it. */
+guint  ausculta_knn_n_threads (guint max);
+
 /* A bounded max-heap of the k smallest values offered (no indices). */
 void   ausculta_knn_heap_offer (double *heap,
                                 guint   k,

@@ -89,6 +89,16 @@ ausculta_knn_screen_clear (AuscultaKnnScreen *screen)
   g_clear_pointer (&screen->ref_slack, g_free);
 }
 
+guint
+ausculta_knn_n_threads (guint max)
+{
+  const char *blas = g_getenv ("OPENBLAS_NUM_THREADS");
+  guint64 limit = blas != NULL ? g_ascii_strtoull (blas, NULL, 10) : 0;
+  guint n = MIN ((guint) g_get_num_processors (), max);
+
+  return MAX (1, limit > 0 ? MIN (n, (guint) MIN (limit, G_MAXUINT)) : n);
+}
+
 /* Most values are rejected by one comparison with the root; a value taken
  * goes down the path of larger children to the bottom, then up to its
  * place (Floyd), so that the descent has no unpredictable exit. */
@@ -516,8 +526,7 @@ ausculta_knn_screen_query (const AuscultaKnnScreen *screen,
   if (n_x == 0)
     return 0;
   if (n_x >= 2 * SCREEN_ROWS_PER_THREAD)
-    n_threads = CLAMP (MIN (g_get_num_processors (), (n_x + rows - 1) / rows), 1,
-                       SCREEN_MAX_THREADS);
+    n_threads = MIN (ausculta_knn_n_threads (SCREEN_MAX_THREADS), (n_x + rows - 1) / rows);
   for (guint t = 0; t < n_threads; t++)
     {
       jobs[t] = (ScreenJob) { screen, ref, ref_sqnorms, k, ausculta_knn_dot_func (), x, n_x, rows,

@@ -352,8 +352,7 @@ ausculta_knn_self_query (const AuscultaKnnScreen *screen,
                          GCancellable            *cancellable)
 {
   guint n = screen->n_ref, n_blocks = (n + SELF_BLOCK - 1) / SELF_BLOCK, n_tied = 0;
-  guint n_threads = CLAMP (MIN (g_get_num_processors (), n_blocks * (n_blocks + 1) / 2), 1,
-                           SELF_MAX_THREADS);
+  guint n_threads = MIN (ausculta_knn_n_threads (SELF_MAX_THREADS), n_blocks * (n_blocks + 1) / 2);
   SelfShared shared = { screen, ref, ref_sqnorms, k, n_blocks, g_new (double, n), 0, cancellable };
   SelfThread threads[SELF_MAX_THREADS];
   ExactJob exact[SELF_MAX_THREADS];
