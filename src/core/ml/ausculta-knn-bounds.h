@@ -61,12 +61,6 @@ ausculta_knn_screenable (double centred_sq,
          && centred_sq <= AUSCULTA_KNN_MAX_CENTRED_NORM * AUSCULTA_KNN_MAX_CENTRED_NORM;
 }
 
-/* Σ (v - center)² of one row, and the row centred in float32. */
-double ausculta_knn_centre_row (const double *v,
-                                const double *center,
-                                guint         d,
-                                float        *out);
-
 /* a·b in double, vectorised (a few ulps from any other summation order). */
 typedef double (*AuscultaDotFunc) (const double *a, const double *b, guint d);
 AuscultaDotFunc ausculta_knn_dot_func (void);

@@ -21,22 +21,78 @@
 #define SCREEN_MAX_THREADS 8
 #define SCREEN_ROWS_PER_THREAD 64
 
-double
-ausculta_knn_centre_row (const double *v,
-                         const double *center,
-                         guint         d,
-                         float        *out)
-{
-  double sum = 0.0;
+typedef double V8d __attribute__ ((vector_size (64)));
+typedef float V8f __attribute__ ((vector_size (32)));
+typedef gint64 V8l __attribute__ ((vector_size (64)));
 
-  for (guint c = 0; c < d; c++)
+/* Σ (v - center)² of one row, the row centred in float32, and Σ v²: one
+ * pass, eight columns at a time (any summation order is within the
+ * margins' rounding allowance). */
+static inline __attribute__ ((always_inline)) double
+centre_body (const double *v,
+             const double *center,
+             guint         d,
+             float        *out,
+             double       *sqnorm)
+{
+  V8d s = { 0 }, q = { 0 };
+  double sum = 0.0, norm = 0.0;
+  guint c = 0;
+
+  for (; c + 8 <= d; c += 8)
+    {
+      V8d x, m, t;
+      V8f f;
+
+      memcpy (&x, v + c, sizeof x);
+      memcpy (&m, center + c, sizeof m);
+      t = x - m;
+      s += t * t;
+      q += x * x;
+      f = __builtin_convertvector (t, V8f);
+      memcpy (out + c, &f, sizeof f);
+    }
+  for (guint l = 0; l < 8; l++)
+    {
+      sum += s[l];
+      norm += q[l];
+    }
+  for (; c < d; c++)
     {
       double t = v[c] - center[c];
 
       sum += t * t;
+      norm += v[c] * v[c];
       out[c] = (float) t;
     }
+  *sqnorm = norm;
   return sum;
+}
+
+static double
+centre_generic (const double *v, const double *center, guint d, float *out, double *sqnorm)
+{
+  return centre_body (v, center, d, out, sqnorm);
+}
+
+__attribute__ ((target ("avx512f,fma"))) static double
+centre_avx512 (const double *v, const double *center, guint d, float *out, double *sqnorm)
+{
+  return centre_body (v, center, d, out, sqnorm);
+}
+
+static double
+centre_row (const double *v,
+            const double *center,
+            guint         d,
+            float        *out,
+            double       *sqnorm)
+{
+  static gsize avx512 = 0;
+
+  if (g_once_init_enter (&avx512))
+    g_once_init_leave (&avx512, (__builtin_cpu_init (), __builtin_cpu_supports ("avx512f")) ? 2 : 1);
+  return (avx512 == 2 ? centre_avx512 : centre_generic) (v, center, d, out, sqnorm);
 }
 
 gboolean
@@ -62,7 +118,8 @@ ausculta_knn_screen_init (AuscultaKnnScreen *screen,
     screen->center[c] /= MAX (n_ref, 1);
   for (guint r = 0; r < n_ref; r++)
     {
-      double sq = ausculta_knn_centre_row (ref + (gsize) r * n_cols, screen->center, n_cols, row);
+      double norm;
+      double sq = centre_row (ref + (gsize) r * n_cols, screen->center, n_cols, row, &norm);
       float *dst = screen->panels + (gsize) (r / w) * n_cols * w + r % w;
 
       if (!ausculta_knn_screenable (sq, ref_sqnorms[r]))
@@ -230,10 +287,6 @@ typedef struct {
   double               *bounds;     /* lower (n), upper (n) */
   AuscultaKnnCandidate *cand;       /* n */
 } ScreenScratch;
-
-typedef double V8d __attribute__ ((vector_size (64)));
-typedef float V8f __attribute__ ((vector_size (32)));
-typedef gint64 V8l __attribute__ ((vector_size (64)));
 
 /* lower and upper bounds of the surrogates of one row against every
  * reference, eight at a time */
@@ -455,9 +508,8 @@ screen_block (ScreenJob     *job,
     }
   for (guint i = 0; i < nx; i++)
     {
-      w->sqnorms[i] = job->dot (x + (gsize) i * d, x + (gsize) i * d, d);
-      w->centred_sq[i] = ausculta_knn_centre_row (x + (gsize) i * d, sc->center, d,
-                                                  w->xf + (gsize) i * d);
+      w->centred_sq[i] = centre_row (x + (gsize) i * d, sc->center, d, w->xf + (gsize) i * d,
+                                     &w->sqnorms[i]);
     }
   if (nx == 1)
     ausculta_panels_products_row (w->xf, sc->panels, 0, n_panels, d, w->products);
