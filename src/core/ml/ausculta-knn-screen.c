@@ -205,6 +205,8 @@ typedef double Vec8 __attribute__ ((vector_size (64)));
         memcpy (&va, a + c + 3 * L, sizeof va), memcpy (&vb, b + c + 3 * L, sizeof vb);        \
         s3 += va * vb;                                                                         \
       }                                                                                        \
+    for (; c + L <= d; c += L)                                                                 \
+      memcpy (&va, a + c, sizeof va), memcpy (&vb, b + c, sizeof vb), s0 += va * vb;           \
     for (; c < d; c++)                                                                         \
       tail += a[c] * b[c];                                                                     \
     s0 = (s0 + s1) + (s2 + s3);                                                                \
