@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ausculta-cpu.h"
 #include "ausculta-knn-screen.h"
 #include "ausculta-neighbors.h"
 #include "ml-test-util.h"
@@ -199,11 +200,50 @@ test_unscreenable (void)
   ausculta_neighbors_clear (&nb);
 }
 
+/* --cpu-level=LEVEL (tests/ml/meson.build): the kernels of a lower level
+ * than this processor's best. */
+static const char *
+take_cpu_level (int   *argc,
+                char **argv)
+{
+  const char *level = NULL;
+  int kept = 1;
+
+  for (int i = 1; i < *argc; i++)
+    if (g_str_has_prefix (argv[i], "--cpu-level="))
+      level = argv[i] + strlen ("--cpu-level=");
+    else
+      argv[kept++] = argv[i];
+  *argc = kept;
+  argv[kept] = NULL;
+  return level;
+}
+
+/* The level asked for is the one the kernels use, or lower when the
+ * processor lacks it: never the processor's best regardless. */
+static void
+test_cpu_level (gconstpointer data)
+{
+  const char *names[] = { "generic", "avx2", "avx512" };
+  AuscultaCpuLevel level = ausculta_cpu_level ();
+
+  g_test_message ("kernels at level %s (asked for %s)", names[level], (const char *) data);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (data, names[i]))
+      g_assert_cmpint (level, <=, (AuscultaCpuLevel) i);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  const char *level = take_cpu_level (&argc, argv);
+
+  if (level != NULL)
+    g_setenv ("AUSCULTA_CPU_LEVEL", level, TRUE);
   g_test_init (&argc, &argv, NULL);
+  if (level != NULL)
+    g_test_add_data_func ("/ausculta/ml/neighbors/cpu-level", level, test_cpu_level);
   g_test_add_func ("/ausculta/ml/neighbors/screened-gaussian", test_gaussian);
   g_test_add_func ("/ausculta/ml/neighbors/screened-offset", test_offset);
   g_test_add_func ("/ausculta/ml/neighbors/screened-ties", test_ties);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "ausculta-cpu.h"
 #include "ausculta-float-products.h"
 
 #define W AUSCULTA_PANEL_WIDTH
@@ -200,12 +201,16 @@ typedef void (*RowFunc) (const float *x, const float *panels, guint p0, guint p1
 static RowFunc
 choose_row (void)
 {
-  __builtin_cpu_init ();
-  if (__builtin_cpu_supports ("avx512f"))
-    return row_avx512;
-  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
-    return row_avx2;
-  return row_generic;
+  switch (ausculta_cpu_level ())
+    {
+    case AUSCULTA_CPU_AVX512:
+      return row_avx512;
+    case AUSCULTA_CPU_AVX2:
+      return row_avx2;
+    case AUSCULTA_CPU_GENERIC:
+    default:
+      return row_generic;
+    }
 }
 
 void
@@ -230,12 +235,16 @@ typedef void (*ProductsFunc) (const float *x, gboolean packed, guint x0, guint n
 static ProductsFunc
 choose_products (void)
 {
-  __builtin_cpu_init ();
-  if (__builtin_cpu_supports ("avx512f"))
-    return products_avx512;
-  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
-    return products_avx2;
-  return products_generic;
+  switch (ausculta_cpu_level ())
+    {
+    case AUSCULTA_CPU_AVX512:
+      return products_avx512;
+    case AUSCULTA_CPU_AVX2:
+      return products_avx2;
+    case AUSCULTA_CPU_GENERIC:
+    default:
+      return products_generic;
+    }
 }
 
 static ProductsFunc

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ausculta-cpu.h"
 #include "ausculta-float-products.h"
 #include "ausculta-knn-bounds.h"
 #include "ausculta-knn-screen.h"
@@ -88,11 +89,7 @@ centre_row (const double *v,
             float        *out,
             double       *sqnorm)
 {
-  static gsize avx512 = 0;
-
-  if (g_once_init_enter (&avx512))
-    g_once_init_leave (&avx512, (__builtin_cpu_init (), __builtin_cpu_supports ("avx512f")) ? 2 : 1);
-  return (avx512 == 2 ? centre_avx512 : centre_generic) (v, center, d, out, sqnorm);
+  return (ausculta_cpu_level () == AUSCULTA_CPU_AVX512 ? centre_avx512 : centre_generic) (v, center, d, out, sqnorm);
 }
 
 gboolean
@@ -222,12 +219,16 @@ DEFINE_DOT (dot_avx512, __attribute__ ((target ("avx512f,fma"))), Vec8, 8)
 AuscultaDotFunc
 ausculta_knn_dot_func (void)
 {
-  __builtin_cpu_init ();
-  if (__builtin_cpu_supports ("avx512f"))
-    return dot_avx512;
-  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
-    return dot_avx2;
-  return dot_generic;
+  switch (ausculta_cpu_level ())
+    {
+    case AUSCULTA_CPU_AVX512:
+      return dot_avx512;
+    case AUSCULTA_CPU_AVX2:
+      return dot_avx2;
+    case AUSCULTA_CPU_GENERIC:
+    default:
+      return dot_generic;
+    }
 }
 
 static int
@@ -482,11 +483,7 @@ screen_row (const ScreenJob *job,
             double          *dist,
             guint           *ind)
 {
-  static gsize avx512 = 0;
-
-  if (g_once_init_enter (&avx512))
-    g_once_init_leave (&avx512, (__builtin_cpu_init (), __builtin_cpu_supports ("avx512f")) ? 2 : 1);
-  return (avx512 == 2 ? screen_row_avx512 : screen_row_generic) (job, x, x_sqnorm, centred_sq, s,
+  return (ausculta_cpu_level () == AUSCULTA_CPU_AVX512 ? screen_row_avx512 : screen_row_generic) (job, x, x_sqnorm, centred_sq, s,
                                                                  w, dist, ind);
 }
 

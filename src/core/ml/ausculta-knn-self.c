@@ -6,6 +6,7 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "ausculta-cpu.h"
 #include "ausculta-float-products.h"
 #include "ausculta-knn-bounds.h"
 #include "ausculta-knn-self.h"
@@ -217,7 +218,7 @@ tiles_worker (gpointer data)
   SelfShared *sh = th->shared;
   const AuscultaKnnScreen *sc = sh->screen;
   guint n = sc->n_ref, d = sc->n_cols, n_tiles = sh->n_blocks * (sh->n_blocks + 1) / 2, t;
-  TileRowFunc row = (__builtin_cpu_init (), __builtin_cpu_supports ("avx512f"))
+  TileRowFunc row = ausculta_cpu_level () == AUSCULTA_CPU_AVX512
                     ? tile_row_avx512 : tile_row_generic;
 
   while ((t = (guint) g_atomic_int_add (&sh->next, 1)) < n_tiles
