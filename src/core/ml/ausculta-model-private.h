@@ -70,4 +70,8 @@ guint         *ausculta_assign_folds         (const AuscultaDataset *data,
                                               guint               folds,
                                               guint               seed);
 
+gboolean       ausculta_model_parameter_error (GError          **error,
+                                               const char       *format,
+                                               ...) G_GNUC_PRINTF (2, 3);
+
 G_END_DECLS

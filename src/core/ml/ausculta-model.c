@@ -522,3 +522,20 @@ ausculta_model_score_measurement (AuscultaModel       *self,
   m->model_hash = g_strdup (ausculta_model_get_sha256 (self));
   return TRUE;
 }
+
+/* An invalid training or detector parameter, as a PARAMETER error; returns
+ * FALSE so that a check can end with it. */
+gboolean
+ausculta_model_parameter_error (GError    **error,
+                                const char *format,
+                                ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, AUSCULTA_MODEL_ERROR, AUSCULTA_MODEL_ERROR_PARAMETER, message);
+  return FALSE;
+}
