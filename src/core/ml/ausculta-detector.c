@@ -52,7 +52,7 @@ param_uint (GHashTable *params,
   if (text == NULL)
     return TRUE;
   if (!g_ascii_string_to_unsigned (text, 10, min, G_MAXINT, &value, NULL))
-    return ausculta_model_parameter_error (error, "%s=%s: expected a whole number ≥ %u", key, text, min);
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "%s=%s: expected a whole number ≥ %u", key, text, min);
   *out = (guint) value;
   return TRUE;
 }
@@ -74,7 +74,7 @@ param_double (GHashTable *params,
     return TRUE;
   *out = g_ascii_strtod (text, &end);
   if (end == text || *end != '\0' || !(*out > min) || !(*out <= max))
-    return ausculta_model_parameter_error (error, "%s=%s: expected a number in (%g, %g]", key, text, min, max);
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "%s=%s: expected a number in (%g, %g]", key, text, min, max);
   return TRUE;
 }
 
@@ -92,9 +92,9 @@ fit_neighbors (AuscultaDetector *det,
   if (!param_uint (params, "n_neighbors", lof ? 20 : 5, 1, &det->n_neighbors, error))
     return FALSE;
   if (!ausculta_metric_from_string (metric != NULL ? metric : "euclidean", &det->metric))
-    return ausculta_model_parameter_error (error, "metric=%s: expected euclidean, manhattan or cosine", metric);
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "metric=%s: expected euclidean, manhattan or cosine", metric);
   if (n_rows < 2)
-    return ausculta_model_parameter_error (error, "%s needs at least 2 good rows, got %u",
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "%s needs at least 2 good rows, got %u",
                             kind_names[det->kind], n_rows);
   det->reference = g_memdup2 (rows, sizeof (double) * n_rows * det->n_cols);
   det->n_ref = n_rows;
@@ -131,9 +131,9 @@ fit_pca (AuscultaDetector *det,
     if (g_str_equal (statistic, statistic_names[i]))
       det->statistic = (AuscultaPcaStatistic) i, found = TRUE;
   if (!found)
-    return ausculta_model_parameter_error (error, "statistic=%s: expected spe, t2 or both", statistic);
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "statistic=%s: expected spe, t2 or both", statistic);
   if (n_rows < 3)
-    return ausculta_model_parameter_error (error, "pca needs at least 3 good rows, got %u", n_rows);
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "pca needs at least 3 good rows, got %u", n_rows);
   det->location = g_new (double, det->n_cols);
   det->n_components = ausculta_pca_fit (rows, n_rows, det->n_cols, n_components, ratio,
                                         det->location, &det->components, &det->variance);
@@ -174,7 +174,7 @@ ausculta_detector_fit (AuscultaDetector     *det,
       return fit_neighbors (det, params, rows, n_rows, cancellable, error);
     case AUSCULTA_DETECTOR_KIND_MAHALANOBIS:
       if (n_rows < 2)
-        return ausculta_model_parameter_error (error, "mahalanobis needs at least 2 good rows, got %u", n_rows);
+        return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "mahalanobis needs at least 2 good rows, got %u", n_rows);
       det->location = g_new (double, n_cols);
       det->precision = g_new (double, (gsize) n_cols * n_cols);
       det->shrinkage = ausculta_ledoit_wolf (rows, n_rows, n_cols, det->location, det->precision);
@@ -186,7 +186,7 @@ ausculta_detector_fit (AuscultaDetector     *det,
         return FALSE;
       det->coef = g_new (double, n_cols);
       if (!ausculta_logistic_fit (rows, bad, n_rows, n_cols, det->C, det->coef, &det->intercept))
-        return ausculta_model_parameter_error (error, "logistic regression did not converge (C=%g)", det->C);
+        return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "logistic regression did not converge (C=%g)", det->C);
       return TRUE;
     default:
       g_assert_not_reached ();

@@ -153,22 +153,6 @@ ausculta_model_save (AuscultaModel *self,
   return TRUE;
 }
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError    **error,
-      int         code,
-      const char *format,
-      ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, AUSCULTA_MODEL_ERROR, code, message);
-  return FALSE;
-}
-
 static char **
 parse_names (const char *json,
              guint       expected)
@@ -233,24 +217,24 @@ load_header (AuscultaModel       *self,
   char *end = NULL;
 
   if (g_strcmp0 (format, AUSCULTA_MODEL_FORMAT) != 0)
-    return fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "metadata “format” is %s; expected “%s” "
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "metadata “format” is %s; expected “%s” "
                  "(a safetensors file, but not an Ausculta model)", format ? format : "missing",
                  AUSCULTA_MODEL_FORMAT);
   if (g_strcmp0 (version, AUSCULTA_MODEL_FORMAT_VERSION) != 0)
-    return fail (error, AUSCULTA_MODEL_ERROR_VERSION, "format version %s; this Ausculta reads "
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_VERSION, "format version %s; this Ausculta reads "
                  "version %s", version ? version : "missing", AUSCULTA_MODEL_FORMAT_VERSION);
   if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT, &n, NULL)
       || (names = parse_names (ausculta_safetensors_get_metadata (st, "feature_names"), n)) == NULL)
-    return fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "metadata feature_names is not a JSON list "
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "metadata feature_names is not a JSON list "
                  "of n_features (%s) names", text ? text : "missing");
   ausculta_model_set_feature_names (self, (const char * const *) names);
   text = ausculta_safetensors_get_metadata (st, "threshold");
   self->threshold = text != NULL ? g_ascii_strtod (text, &end) : NAN;
   if (text == NULL || *end != '\0' || isnan (self->threshold))
-    return fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "metadata threshold is %s; expected a number",
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "metadata threshold is %s; expected a number",
                  text ? text : "missing");
   if (!parse_parameters (self, ausculta_safetensors_get_metadata (st, "parameters")))
-    return fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "metadata parameters is not a JSON object "
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "metadata parameters is not a JSON object "
                  "of strings");
   self->version = g_strdup (ausculta_safetensors_get_metadata (st, "model_version"));
   self->profile_name = g_strdup (ausculta_safetensors_get_metadata (st, "profile_name"));
@@ -274,11 +258,11 @@ load_preprocess (AuscultaModel       *self,
 
   self->pre.n_cols = d;
   if (!ausculta_preprocess_kind_from_string (kind, &self->pre.kind))
-    return fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "metadata preprocess is %s; expected none, "
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "metadata preprocess is %s; expected none, "
                  "standard or log-standard", kind ? kind : "missing");
   if (log_columns == NULL || log_columns->dtype != AUSCULTA_DTYPE_U8 || log_columns->n_dims != 1
       || log_columns->shape[0] != d)
-    return fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "tensor preprocess.log_columns is missing "
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_CORRUPT, "tensor preprocess.log_columns is missing "
                  "or is not U8 of shape [%u]", d);
   self->pre.log_columns = g_memdup2 (log_columns->data, d);
   if (self->pre.kind == AUSCULTA_PREPROCESS_NONE)

@@ -70,8 +70,9 @@ guint         *ausculta_assign_folds         (const AuscultaDataset *data,
                                               guint               folds,
                                               guint               seed);
 
-gboolean       ausculta_model_parameter_error (GError          **error,
-                                               const char       *format,
-                                               ...) G_GNUC_PRINTF (2, 3);
+gboolean       ausculta_model_fail           (GError            **error,
+                                              AuscultaModelError  code,
+                                              const char         *format,
+                                              ...) G_GNUC_PRINTF (3, 4);
 
 G_END_DECLS

@@ -523,12 +523,13 @@ ausculta_model_score_measurement (AuscultaModel       *self,
   return TRUE;
 }
 
-/* An invalid training or detector parameter, as a PARAMETER error; returns
- * FALSE so that a check can end with it. */
+/* Sets a model error of @code; returns FALSE so that a check can end with
+ * it. */
 gboolean
-ausculta_model_parameter_error (GError    **error,
-                                const char *format,
-                                ...)
+ausculta_model_fail (GError            **error,
+                     AuscultaModelError  code,
+                     const char         *format,
+                     ...)
 {
   va_list args;
   g_autofree char *message = NULL;
@@ -536,6 +537,6 @@ ausculta_model_parameter_error (GError    **error,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error_literal (error, AUSCULTA_MODEL_ERROR, AUSCULTA_MODEL_ERROR_PARAMETER, message);
+  g_set_error_literal (error, AUSCULTA_MODEL_ERROR, code, message);
   return FALSE;
 }

@@ -36,9 +36,9 @@ parse_settings (const char * const *settings,
       g_autofree char *key = eq != NULL ? g_strndup (settings[i], eq - settings[i]) : NULL;
 
       if (key == NULL || *key == '\0' || eq[1] == '\0')
-        return ausculta_model_parameter_error (error, "setting “%s”: expected key=value", settings[i]);
+        return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "setting “%s”: expected key=value", settings[i]);
       if (!g_strv_contains (known_keys, key))
-        return ausculta_model_parameter_error (error, "unknown setting “%s”; known settings: detector, "
+        return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "unknown setting “%s”; known settings: detector, "
                                 "preprocess, n_neighbors, metric, n_components, variance, "
                                 "statistic, C, combine, target_frr, target_escape, folds, "
                                 "repeats, seed, version, profile_name, profile_hash, vib_weight", key);
@@ -64,7 +64,7 @@ plan_number (AuscultaTrainPlan *plan,
     return TRUE;
   *out = g_ascii_strtod (text, &end);
   if (end == text || *end != '\0' || !(*out >= min && *out <= max))
-    return ausculta_model_parameter_error (error, "%s=%s: expected a number in [%g, %g]", key, text, min, max);
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "%s=%s: expected a number in [%g, %g]", key, text, min, max);
   return TRUE;
 }
 
@@ -77,7 +77,7 @@ plan_kinds (AuscultaTrainPlan *plan,
   const char *pre = g_hash_table_lookup (plan->params, "preprocess");
 
   if (!ausculta_detector_kind_from_string (detector, &plan->kind))
-    return ausculta_model_parameter_error (error, "detector=%s: expected lof, knn, mahalanobis, pca or logistic",
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "detector=%s: expected lof, knn, mahalanobis, pca or logistic",
                             detector);
   plan->supervised = plan->kind == AUSCULTA_DETECTOR_KIND_LOGISTIC;
   if (combine != NULL && g_strcmp0 (combine, "none") != 0)
@@ -85,12 +85,12 @@ plan_kinds (AuscultaTrainPlan *plan,
       if (!ausculta_detector_kind_from_string (combine, &plan->combine_kind)
           || plan->combine_kind == AUSCULTA_DETECTOR_KIND_LOGISTIC
           || plan->combine_kind == plan->kind)
-        return ausculta_model_parameter_error (error, "combine=%s: expected none, or a detector other than "
+        return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "combine=%s: expected none, or a detector other than "
                                 "detector= among lof, knn, mahalanobis, pca", combine);
       plan->combined = TRUE;
     }
   if (!ausculta_preprocess_kind_from_string (pre != NULL ? pre : DEFAULT_PREPROCESS, &plan->pre_kind))
-    return ausculta_model_parameter_error (error, "preprocess=%s: expected none, standard or log-standard", pre);
+    return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "preprocess=%s: expected none, standard or log-standard", pre);
   return TRUE;
 }
 
