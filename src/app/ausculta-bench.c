@@ -172,16 +172,16 @@ ausculta_bench_apply_profile (AuscultaInspection *inspection,
                               GPtrArray          *notes)
 {
   g_autoptr(AuscultaProfile) profile = NULL;
+  AuscultaProfile *in_use;
 
   g_return_val_if_fail (AUSCULTA_IS_INSPECTION (inspection), FALSE);
 
   profile = ausculta_bench_load_profile (notes);
   if (profile == NULL)
     return FALSE;
-  if (g_strcmp0 (ausculta_profile_get_hash (profile),
-                 ausculta_profile_get_hash (ausculta_inspection_get_profile (inspection))) != 0
-      || g_strcmp0 (ausculta_profile_get_path (profile),
-                    ausculta_profile_get_path (ausculta_inspection_get_profile (inspection))) != 0)
+  in_use = ausculta_inspection_get_profile (inspection);
+  if (g_strcmp0 (ausculta_profile_get_hash (profile), ausculta_profile_get_hash (in_use)) != 0
+      || g_strcmp0 (ausculta_profile_get_path (profile), ausculta_profile_get_path (in_use)) != 0)
     ausculta_inspection_set_profile (inspection, profile);
   return TRUE;
 }

@@ -217,8 +217,9 @@ ausculta_live_view_reset (AuscultaLiveView *self)
   memset (&self->stats, 0, sizeof self->stats);
 }
 
-/* Copies one block of calibrated samples of this channel to the worker; @offset is its first frame in @run, @captured its capture
- * time (g_get_monotonic_time()). Returns at once. */
+/* Copies one block of calibrated samples of this channel to the worker;
+ * @offset is its first frame in @run, @captured its capture time
+ * (g_get_monotonic_time()). Returns at once. */
 void
 ausculta_live_view_push_block (AuscultaLiveView *self,
                                const char       *run,

@@ -155,6 +155,29 @@ ausculta_measurement_add_signal (AuscultaMeasurement *measurement,
   return signal;
 }
 
+/**
+ * ausculta_measurement_find_signal:
+ *
+ * Returns: (transfer none) (nullable): the signal of @channel in @run, NULL
+ *   when the measurement kept none.
+ */
+AuscultaSignal *
+ausculta_measurement_find_signal (AuscultaMeasurement *measurement,
+                                  const char          *run,
+                                  const char          *channel)
+{
+  g_return_val_if_fail (measurement != NULL && run != NULL && channel != NULL, NULL);
+
+  for (guint i = 0; i < measurement->signals->len; i++)
+    {
+      AuscultaSignal *signal = g_ptr_array_index (measurement->signals, i);
+
+      if (g_str_equal (signal->run, run) && g_str_equal (signal->channel, channel))
+        return signal;
+    }
+  return NULL;
+}
+
 void
 ausculta_measurement_set_timing (AuscultaMeasurement *measurement,
                                  const char          *step,

@@ -97,6 +97,9 @@ AuscultaSignal      *ausculta_measurement_add_signal    (AuscultaMeasurement *me
                                                          const char          *unit,
                                                          double               sample_rate,
                                                          gsize                n_samples);
+AuscultaSignal      *ausculta_measurement_find_signal   (AuscultaMeasurement *measurement,
+                                                         const char          *run,
+                                                         const char          *channel);
 void                 ausculta_measurement_set_timing    (AuscultaMeasurement *measurement,
                                                          const char          *step,
                                                          double               milliseconds);

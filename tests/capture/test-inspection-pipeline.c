@@ -82,21 +82,6 @@ test_features_run_by_run (void)
   g_assert_cmpuint (m->health, ==, again->health);
 }
 
-static const AuscultaSignal *
-find_signal (AuscultaMeasurement *m,
-             const char          *run,
-             const char          *channel)
-{
-  for (guint i = 0; i < m->signals->len; i++)
-    {
-      const AuscultaSignal *signal = g_ptr_array_index (m->signals, i);
-
-      if (g_str_equal (signal->run, run) && g_str_equal (signal->channel, channel))
-        return signal;
-    }
-  g_assert_not_reached ();
-}
-
 static void
 test_flac_ahead (void)
 {
@@ -128,8 +113,10 @@ test_flac_ahead (void)
   g_assert_null (g_hash_table_lookup (kept->timings_ms, "flac"));
   loaded = ausculta_archive_load_measurement (archive, kept->id, TRUE, &error);
   g_assert_no_error (error);
-  captured = find_signal (kept, "up", "vib");
-  stored = find_signal (loaded, "up", "vib");
+  captured = ausculta_measurement_find_signal (kept, "up", "vib");
+  stored = ausculta_measurement_find_signal (loaded, "up", "vib");
+  g_assert_nonnull (captured);
+  g_assert_nonnull (stored);
   g_assert_cmpuint (stored->n_samples, ==, captured->n_samples);
   for (gsize i = 0; i < stored->n_samples; i++)
     worst = MAX (worst, fabs (stored->samples[i] - captured->samples[i]));
@@ -182,7 +169,8 @@ test_flac_beyond_full_scale (void)
   m = inspect (inspection, "SN-LOUD", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (m->health & AUSCULTA_HEALTH_CLIPPING, !=, 0);
-  ac = find_signal (m, "down", "AC");
+  ac = ausculta_measurement_find_signal (m, "down", "AC");
+  g_assert_nonnull (ac);
   for (gsize i = 0; i < ac->n_samples; i++)
     peak = MAX (peak, fabs (ac->samples[i]));
   g_assert_cmpfloat (peak, >, ausculta_profile_channel_full_scale (ausculta_profile_find_channel (tiny, "AC")));
@@ -191,7 +179,8 @@ test_flac_beyond_full_scale (void)
   g_assert_cmpfloat (timing (m, "flac"), >, 0.0);
   loaded = ausculta_archive_load_measurement (archive, m->id, TRUE, &error);
   g_assert_no_error (error);
-  stored = find_signal (loaded, "down", "AC");
+  stored = ausculta_measurement_find_signal (loaded, "down", "AC");
+  g_assert_nonnull (stored);
   for (gsize i = 0; i < stored->n_samples; i++)
     worst = MAX (worst, fabs (stored->samples[i] - ac->samples[i]));
   g_assert_cmpfloat (worst, <=, 2.0 * peak / (1 << 23));

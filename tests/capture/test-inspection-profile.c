@@ -237,21 +237,6 @@ on_finished (GObject      *object,
   g_main_loop_quit (test->loop);
 }
 
-static const AuscultaSignal *
-find_signal (AuscultaMeasurement *measurement,
-             const char          *run,
-             const char          *channel)
-{
-  for (guint i = 0; i < measurement->signals->len; i++)
-    {
-      const AuscultaSignal *signal = g_ptr_array_index (measurement->signals, i);
-
-      if (g_str_equal (signal->run, run) && g_str_equal (signal->channel, channel))
-        return signal;
-    }
-  g_assert_not_reached ();
-}
-
 /* The live views showed what the cycle measured: its own calibration. */
 static void
 assert_live_matches (MidCycle *test)
@@ -260,8 +245,9 @@ assert_live_matches (MidCycle *test)
   for (guint i = 0; i < test->live->len; i++)
     {
       LiveCopy *copy = g_ptr_array_index (test->live, i);
-      const AuscultaSignal *ac = find_signal (test->result, copy->run, "AC");
+      const AuscultaSignal *ac = ausculta_measurement_find_signal (test->result, copy->run, "AC");
 
+      g_assert_nonnull (ac);
       g_assert_cmpuint (copy->offset + copy->n_frames, <=, ac->n_samples);
       for (gsize f = 0; f < copy->n_frames; f++)
         g_assert_cmpfloat (copy->samples[f], ==, ac->samples[copy->offset + f]);

@@ -46,26 +46,11 @@ feature (AuscultaMeasurement *measurement,
   g_assert_not_reached ();
 }
 
-static const AuscultaSignal *
-find_signal (AuscultaMeasurement *measurement,
-             const char          *run,
-             const char          *channel)
-{
-  for (guint i = 0; i < measurement->signals->len; i++)
-    {
-      const AuscultaSignal *signal = g_ptr_array_index (measurement->signals, i);
-
-      if (g_str_equal (signal->run, run) && g_str_equal (signal->channel, channel))
-        return signal;
-    }
-  return NULL;
-}
-
 static void
 test_simulator_cycle (void)
 {
   g_autoptr(AuscultaMeasurement) m = inspect_simulator ("simulator,seed=3", "SN-0001");
-  const AuscultaSignal *ac = find_signal (m, "up", "AC");
+  const AuscultaSignal *ac = ausculta_measurement_find_signal (m, "up", "AC");
   double sum = 0.0;
 
   g_assert_cmpstr (m->serial, ==, "SN-0001");

@@ -186,8 +186,11 @@ ausculta_inspection_copy_latest_block (AuscultaInspection *self,
                                        float             **samples,
                                        gsize              *n_frames)
 {
-  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), FALSE);
-  return ausculta_live_block_copy (self->live, run, n_channels, sample_rate, samples, n_frames);
+  guint64 offset;
+  gint64 captured;
+
+  return ausculta_inspection_copy_latest_block_at (self, run, n_channels, sample_rate, samples,
+                                                   n_frames, &offset, &captured);
 }
 
 gboolean

@@ -7,7 +7,6 @@
 
 #include "ausculta-inspection-private.h"
 
-
 G_DEFINE_FINAL_TYPE (AuscultaInspection, ausculta_inspection, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (ausculta-inspection-error-quark, ausculta_inspection_error)

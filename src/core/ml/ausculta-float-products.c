@@ -221,11 +221,7 @@ ausculta_panels_products_row (const float *x,
                               guint        n_cols,
                               float       *out)
 {
-  static RowFunc row;
-
-  if (g_once_init_enter (&row))
-    g_once_init_leave (&row, choose_row ());
-  row (x, panels, p0, p1, n_cols, out);
+  choose_row () (x, panels, p0, p1, n_cols, out);
 }
 
 typedef void (*ProductsFunc) (const float *x, gboolean packed, guint x0, guint n_x, gsize ldx,
@@ -247,16 +243,6 @@ choose_products (void)
     }
 }
 
-static ProductsFunc
-products_func (void)
-{
-  static ProductsFunc products;
-
-  if (g_once_init_enter (&products))
-    g_once_init_leave (&products, choose_products ());
-  return products;
-}
-
 void
 ausculta_panels_products (const float *x,
                           guint        n_x,
@@ -268,7 +254,7 @@ ausculta_panels_products (const float *x,
                           float       *out,
                           gsize        ldo)
 {
-  products_func () (x, FALSE, 0, n_x, ldx, panels, p0, p1, n_cols, out, ldo);
+  choose_products () (x, FALSE, 0, n_x, ldx, panels, p0, p1, n_cols, out, ldo);
 }
 
 void
@@ -283,5 +269,5 @@ ausculta_panels_products_packed (const float *x_panels,
                                  gsize        ldo)
 {
   g_return_if_fail (x0 % 8 == 0);
-  products_func () (x_panels, TRUE, x0, n_x, 0, panels, p0, p1, n_cols, out, ldo);
+  choose_products () (x_panels, TRUE, x0, n_x, 0, panels, p0, p1, n_cols, out, ldo);
 }
