@@ -233,6 +233,23 @@ test_cpu_level (gconstpointer data)
       g_assert_cmpint (level, <=, (AuscultaCpuLevel) i);
 }
 
+/* A level the kernels do not know is named, with what is expected, and
+ * the processor's best is used. */
+static void
+test_cpu_level_unknown (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_log_set_always_fatal (G_LOG_FATAL_MASK);
+      g_setenv ("AUSCULTA_CPU_LEVEL", "sse9", TRUE);
+      g_assert_cmpint (ausculta_cpu_level (), >=, AUSCULTA_CPU_GENERIC);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*AUSCULTA_CPU_LEVEL=sse9: expected generic, avx2 or avx512; using *");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -249,5 +266,6 @@ main (int    argc,
   g_test_add_func ("/ausculta/ml/neighbors/screened-ties", test_ties);
   g_test_add_func ("/ausculta/ml/neighbors/screened-self", test_self);
   g_test_add_func ("/ausculta/ml/neighbors/unscreenable", test_unscreenable);
+  g_test_add_func ("/ausculta/ml/neighbors/cpu-level-unknown", test_cpu_level_unknown);
   return g_test_run ();
 }
