@@ -2,7 +2,8 @@
 #pragma once
 
 /* Private to the profile: its fields, shared by the loader
- * (ausculta-profile.c) and the parser of its groups (ausculta-profile-parse.c). */
+ * (ausculta-profile.c), the parser of its groups (ausculta-profile-parse.c)
+ * and its hash (ausculta-profile-hash.c). */
 
 #include "ausculta-profile.h"
 #include "ausculta-profile-keys.h"
@@ -26,5 +27,8 @@ struct _AuscultaProfile {
 gboolean ausculta_profile_parse (AuscultaProfile  *profile,
                                  const Source     *source,
                                  GError          **error);
+
+/* The SHA-256 (hex) of what defines @profile's features, once parsed. */
+char    *ausculta_profile_definition_hash (AuscultaProfile  *profile);
 
 G_END_DECLS

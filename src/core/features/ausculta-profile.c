@@ -95,11 +95,11 @@ load_data (const char  *data,
       return NULL;
     }
   profile = profile_new (path);
-  profile->hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
   source.file = file;
   source.path = path;
   if (!ausculta_profile_parse (profile, &source, error))
     return NULL;
+  profile->hash = ausculta_profile_definition_hash (profile);
   return g_steal_pointer (&profile);
 }
 
@@ -140,7 +140,8 @@ ausculta_profile_load (const char  *name_or_path,
  * @path: the file it stands for (errors name it; get_path returns it)
  *
  * A profile from text, e.g. a profile file's text with other sensitivities,
- * without writing it anywhere. Its hash is the SHA-256 of @data.
+ * without writing it anywhere. Its hash is that of the definitions in @data
+ * (see ausculta_profile_get_hash()): other sensitivities keep it.
  *
  * Returns: (transfer full): the profile, or %NULL with @error as
  *   ausculta_profile_load() sets it.
@@ -185,7 +186,7 @@ ausculta_profile_get_path (AuscultaProfile *profile)
   return profile->path;
 }
 
-/* The SHA-256 of the profile file, in hex. */
+/* See the header for what the hash covers. */
 const char *
 ausculta_profile_get_hash (AuscultaProfile *profile)
 {

@@ -90,7 +90,25 @@ void                           ausculta_profile_unref             (AuscultaProfi
 
 const char                    *ausculta_profile_get_name          (AuscultaProfile  *profile);
 const char                    *ausculta_profile_get_path          (AuscultaProfile  *profile);
+/* The SHA-256 (64 hex digits) of what the features mean, so that a model
+ * and the measurements it scores can be matched: the sample rate; the
+ * spectrum's FFT size, window and overlap; each run's name and duration, in
+ * order; each channel's name, kind, unit, dB reference, scale and weighting,
+ * in order; each band set's name, kind and the keys of its kind (orders:
+ * first, count, width, shaft-rate and, when the rate is estimated,
+ * shaft-channel and shaft-range; constant-width: start, width, count;
+ * fractional-octave: fraction, range); and the feature names in order (they
+ * carry the naming). Left out: the profile's name and description (the
+ * model checks the name apart), each channel's sensor settings
+ * (sensitivity, input, input-range, pulses-per-revolution: calibration and
+ * wiring) and health limits (dead-below, dc-offset-max, noise-floor: they
+ * flag a measurement to repeat, they do not change its features), comments,
+ * whitespace, the order of groups and keys, and how a number is written
+ * ("5" and "5.0"; a key left out and its default written out). */
 const char                    *ausculta_profile_get_hash          (AuscultaProfile  *profile);
+/* The same hash and the same sensor settings: recalibrated profiles differ. */
+gboolean                       ausculta_profile_equal             (AuscultaProfile  *a,
+                                                                   AuscultaProfile  *b);
 double                         ausculta_profile_get_sample_rate   (AuscultaProfile  *profile);
 
 guint                          ausculta_profile_get_n_runs        (AuscultaProfile  *profile);
