@@ -29,6 +29,7 @@ JsonNode   *mlflow_call          (AuscultaMlflowSync *self, const char *method,
                                   const char *path, JsonNode *body, GError **error);
 gboolean    mlflow_post          (AuscultaMlflowSync *self, const char *path,
                                   JsonNode *body, GError **error);
+const char *mlflow_ensure_experiment (AuscultaMlflowSync *self, GError **error);
 JsonNode   *mlflow_ensure_run    (AuscultaMlflowSync *self, AuscultaArchive *archive,
                                   const AuscultaModelInfo *info, GError **error);
 gboolean    mlflow_set_run_tags  (AuscultaMlflowSync *self, JsonNode *run,
