@@ -20,12 +20,73 @@ struct _AuscultaMainWindow
   AdwViewStack         *stack;
   AdwToastOverlay      *toast_overlay;
   AuscultaInspectPage  *inspect_page;
+  AdwBin               *archive_bin;
+  AdwBin               *explore_bin;
+  AdwBin               *models_bin;
+
+  /* Built in their bin on their first visit (or first use), NULL before:
+   * the window's first frame has the Inspect page alone to build. */
   AuscultaArchivePage  *archive_page;
   AuscultaExplorePage  *explore_page;
   AuscultaModelsPage   *models_page;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaMainWindow, ausculta_main_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* @page in @bin, the pointer at @field cleared when the page goes. */
+static void
+put_page (AdwBin    *bin,
+          GtkWidget *page,
+          gpointer  *field)
+{
+  *field = page;
+  g_object_add_weak_pointer (G_OBJECT (page), field);
+  adw_bin_set_child (bin, page);
+}
+
+/* The page named @name as the window would have built it at start: on the
+ * bench's archive, for the operator logged in now. */
+static void
+build_page (AuscultaMainWindow *self,
+            const char         *name)
+{
+  AuscultaArchive *archive = ausculta_main_window_get_archive (self);
+  const char *user = ausculta_inspect_page_get_operator (self->inspect_page);
+
+  if (g_strcmp0 (name, "archive") == 0 && self->archive_page == NULL)
+    {
+      put_page (self->archive_bin, g_object_new (AUSCULTA_TYPE_ARCHIVE_PAGE, NULL),
+                (gpointer *) &self->archive_page);
+      if (archive != NULL)
+        ausculta_archive_page_set_archive (self->archive_page, archive);
+      if (user != NULL)
+        ausculta_archive_page_set_user (self->archive_page, user);
+    }
+  else if (g_strcmp0 (name, "explore") == 0 && self->explore_page == NULL)
+    {
+      put_page (self->explore_bin, g_object_new (AUSCULTA_TYPE_EXPLORE_PAGE, NULL),
+                (gpointer *) &self->explore_page);
+      if (archive != NULL)
+        ausculta_explore_page_set_archive (self->explore_page, archive);
+    }
+  else if (g_strcmp0 (name, "models") == 0 && self->models_page == NULL)
+    {
+      put_page (self->models_bin, g_object_new (AUSCULTA_TYPE_MODELS_PAGE, NULL),
+                (gpointer *) &self->models_page);
+      if (archive != NULL)
+        ausculta_models_page_set_archive (self->models_page, archive);
+      if (user != NULL)
+        ausculta_models_page_set_user (self->models_page, user);
+    }
+}
+
+static void
+on_visible_page (AdwViewStack       *stack,
+                 GParamSpec         *pspec,
+                 AuscultaMainWindow *self)
+{
+  build_page (self, adw_view_stack_get_visible_child_name (stack));
+}
 
 static void
 ausculta_main_window_show_page (GtkWidget  *widget,
@@ -67,23 +128,35 @@ on_station_changed (GSettings          *settings,
 }
 
 static void
+ausculta_main_window_dispose (GObject *object)
+{
+  AuscultaMainWindow *self = AUSCULTA_MAIN_WINDOW (object);
+
+  g_clear_weak_pointer (&self->archive_page);
+  g_clear_weak_pointer (&self->explore_page);
+  g_clear_weak_pointer (&self->models_page);
+
+  G_OBJECT_CLASS (ausculta_main_window_parent_class)->dispose (object);
+}
+
+static void
 ausculta_main_window_class_init (AuscultaMainWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = ausculta_main_window_dispose;
+
   g_type_ensure (AUSCULTA_TYPE_INSPECT_PAGE);
-  g_type_ensure (AUSCULTA_TYPE_ARCHIVE_PAGE);
-  g_type_ensure (AUSCULTA_TYPE_EXPLORE_PAGE);
-  g_type_ensure (AUSCULTA_TYPE_MODELS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ausculta/Ausculta/ausculta-main-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, inspect_page);
-  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, archive_page);
-  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, explore_page);
-  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, models_page);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, archive_bin);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, explore_bin);
+  gtk_widget_class_bind_template_child (widget_class, AuscultaMainWindow, models_bin);
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s",
                                    ausculta_main_window_show_page);
@@ -91,14 +164,17 @@ ausculta_main_window_class_init (AuscultaMainWindowClass *klass)
                                    ausculta_main_window_open_measurement);
 }
 
-/* Each finished inspection shows up in the Archive at once. */
+/* Each finished inspection shows up in the Archive at once (a page not
+ * built yet reads the archive when it is). */
 static void
 on_measurement (AuscultaInspection *inspection,
                 GParamSpec         *pspec,
                 AuscultaMainWindow *self)
 {
-  ausculta_archive_page_refresh (self->archive_page);
-  ausculta_explore_page_invalidate (self->explore_page);
+  if (self->archive_page != NULL)
+    ausculta_archive_page_refresh (self->archive_page);
+  if (self->explore_page != NULL)
+    ausculta_explore_page_invalidate (self->explore_page);
 }
 
 /* Whoever logs in at the bench acts on the Models page: the archive
@@ -108,8 +184,10 @@ on_operator (AuscultaInspectPage *page,
              GParamSpec          *pspec,
              AuscultaMainWindow  *self)
 {
-  ausculta_models_page_set_user (self->models_page, ausculta_inspect_page_get_operator (page));
-  ausculta_archive_page_set_user (self->archive_page, ausculta_inspect_page_get_operator (page));
+  if (self->models_page != NULL)
+    ausculta_models_page_set_user (self->models_page, ausculta_inspect_page_get_operator (page));
+  if (self->archive_page != NULL)
+    ausculta_archive_page_set_user (self->archive_page, ausculta_inspect_page_get_operator (page));
 }
 
 static void
@@ -119,12 +197,11 @@ ausculta_main_window_init (AuscultaMainWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->inspect_page, "notify::operator", G_CALLBACK (on_operator), self, 0);
+  g_signal_connect_object (self->stack, "notify::visible-child-name", G_CALLBACK (on_visible_page),
+                           self, 0);
   inspection = ausculta_inspect_page_get_inspection (self->inspect_page);
   if (inspection != NULL)
     {
-      ausculta_models_page_set_archive (self->models_page, ausculta_inspection_get_archive (inspection));
-      ausculta_archive_page_set_archive (self->archive_page, ausculta_inspection_get_archive (inspection));
-      ausculta_explore_page_set_archive (self->explore_page, ausculta_inspection_get_archive (inspection));
       g_signal_connect_object (inspection, "notify::measurement", G_CALLBACK (on_measurement), self, 0);
       ausculta_sync_monitor_start_default (ausculta_inspection_get_archive (inspection));
     }
@@ -178,4 +255,30 @@ ausculta_main_window_get_archive (AuscultaMainWindow *self)
 
   inspection = ausculta_inspect_page_get_inspection (self->inspect_page);
   return inspection != NULL ? ausculta_inspection_get_archive (inspection) : NULL;
+}
+
+/**
+ * ausculta_main_window_get_page:
+ * @name: inspect, archive, explore or models
+ *
+ * The page named @name, built now if it has not been shown yet.
+ *
+ * Returns: (transfer none) (nullable): the page, %NULL for an unknown name
+ */
+GtkWidget *
+ausculta_main_window_get_page (AuscultaMainWindow *self,
+                               const char         *name)
+{
+  g_return_val_if_fail (AUSCULTA_IS_MAIN_WINDOW (self), NULL);
+
+  build_page (self, name);
+  if (g_strcmp0 (name, "inspect") == 0)
+    return GTK_WIDGET (self->inspect_page);
+  if (g_strcmp0 (name, "archive") == 0)
+    return GTK_WIDGET (self->archive_page);
+  if (g_strcmp0 (name, "explore") == 0)
+    return GTK_WIDGET (self->explore_page);
+  if (g_strcmp0 (name, "models") == 0)
+    return GTK_WIDGET (self->models_page);
+  return NULL;
 }

@@ -14,5 +14,7 @@ G_DECLARE_FINAL_TYPE (AuscultaMainWindow, ausculta_main_window, AUSCULTA, MAIN_W
 AuscultaMainWindow *ausculta_main_window_new              (GtkApplication     *application);
 const char         *ausculta_main_window_get_visible_page (AuscultaMainWindow *self);
 AuscultaArchive    *ausculta_main_window_get_archive      (AuscultaMainWindow *self);
+GtkWidget          *ausculta_main_window_get_page         (AuscultaMainWindow *self,
+                                                           const char         *name);
 
 G_END_DECLS

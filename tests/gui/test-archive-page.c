@@ -80,7 +80,7 @@ test_archive_page (void)
   fill_archive ();
   g_application_activate (G_APPLICATION (the_app));
   window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (the_app)));
-  page = GTK_WIDGET (gtk_widget_get_template_child (window, AUSCULTA_TYPE_MAIN_WINDOW, "archive_page"));
+  page = ausculta_main_window_get_page (AUSCULTA_MAIN_WINDOW (window), "archive");
   model = ausculta_archive_page_get_model (AUSCULTA_ARCHIVE_PAGE (page));
   g_assert_nonnull (model);
   /* The window opens on Inspect at once: the archive is counted when its

@@ -166,9 +166,11 @@ def inspect(page, serial):
     texts = [a.name for a in pyatspi.findAllDescendants(banner, lambda a: a.getRoleName() == 'label')]
     return verdict.name if verdict is not None else None, texts
 
-def open_from_archive(root, archive_page, serial):
-    """The Archive tab, the row of @serial, a double click: its page."""
+def open_from_archive(root, serial):
+    """The Archive tab, the row of @serial, a double click: its page (the
+    Archive page is built when its tab is first pressed)."""
     press(find(root, 'page tab', 'Archive'))
+    archive_page = wait_for(lambda: by_name(root, 'AuscultaArchivePage'), 10)
     cell = wait_for(lambda: pyatspi.findDescendant(archive_page, lambda a: a is not None
                     and a.getRoleName() == 'table cell' and a.childCount > 0
                     and a.getChildAtIndex(0).name == serial), 10)
@@ -251,8 +253,6 @@ try:
     check(root is not None, 1, '/ausculta/gui/atspi-workflow/app-appears')
     bar = wait_for(lambda: by_name(root, 'AuscultaLoginBar'))
     inspect_page = by_name(root, 'AuscultaInspectPage')
-    archive_page = by_name(root, 'AuscultaArchivePage')
-    models_page = by_name(root, 'AuscultaModelsPage')
 
     who = log_in(bar, 'bob', '4321', 'Bob Inspector (inspector)', switch=False)
     verdict, banner = inspect(inspect_page, 'SN-FLOW-1') if who else (None, [])
@@ -261,7 +261,7 @@ try:
           '/ausculta/gui/atspi-workflow/inspector-sees-nok', '; '.join(banner))
 
     who = log_in(bar, 'carol', '5678', 'Carol Engineer (engineer)')
-    page = open_from_archive(root, archive_page, 'SN-FLOW-1') if who else None
+    page = open_from_archive(root, 'SN-FLOW-1') if who else None
     check(page is not None and find(page, 'label', 'SN-FLOW-1') is not None, 3,
           '/ausculta/gui/atspi-workflow/engineer-opens-measurement')
 
@@ -270,8 +270,10 @@ try:
           '/ausculta/gui/atspi-workflow/engineer-labels', row.name if row else 'no history row')
 
     who = log_in(bar, 'dave', 'dave pw 321', 'Dave Supervisor (supervisor)')
+    models_page = None
     if who:
         press(find(root, 'page tab', 'Models'))
+        models_page = wait_for(lambda: by_name(root, 'AuscultaModelsPage'), 10)
     imported = import_csv(root, models_page, csv_path) if who else None
     check(imported is not None and '8 rows read, 8 added' in imported.name, 5,
           '/ausculta/gui/atspi-workflow/supervisor-imports-csv', imported.name if imported else '')

@@ -113,7 +113,7 @@ test_explore (void)
   guint grey_by_label;
   g_application_activate (G_APPLICATION (the_app));
   window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (the_app)));
-  page = GTK_WIDGET (gtk_widget_get_template_child (window, AUSCULTA_TYPE_MAIN_WINDOW, "explore_page"));
+  page = ausculta_main_window_get_page (AUSCULTA_MAIN_WINDOW (window), "explore");
   scatter = GTK_WIDGET (gtk_widget_get_template_child (page, AUSCULTA_TYPE_EXPLORE_PAGE, "scatter_view"));
   gtk_widget_activate_action (window, "win.show-page", "s", "explore");
   end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;

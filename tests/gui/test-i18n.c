@@ -49,6 +49,8 @@ test_french_window (void)
   ausculta_test_wait_ms (300);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Ausculta");
 
+  /* The Archive page is built on its first visit. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "archive");
   stack = ADW_VIEW_STACK (gtk_widget_get_ancestor (find_status_page (GTK_WIDGET (window),
                                                                      "Aucune mesure pour l’instant"),
                                                    ADW_TYPE_VIEW_STACK));

@@ -333,7 +333,7 @@ test_measurement_page (void)
   g_application_activate (G_APPLICATION (the_app));
   window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (the_app)));
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 1000);
-  archive_page = GTK_WIDGET (gtk_widget_get_template_child (window, AUSCULTA_TYPE_MAIN_WINDOW, "archive_page"));
+  archive_page = ausculta_main_window_get_page (AUSCULTA_MAIN_WINDOW (window), "archive");
   gtk_widget_activate_action (window, "win.show-page", "s", "archive");
   open_first_row (archive_page);
   page = AUSCULTA_MEASUREMENT_PAGE (ausculta_archive_page_get_measurement_page (AUSCULTA_ARCHIVE_PAGE (archive_page)));

@@ -96,7 +96,7 @@ test_models (void)
   model_id = prepare_archive ();
   g_application_activate (G_APPLICATION (the_app));
   window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (the_app)));
-  page = GTK_WIDGET (gtk_widget_get_template_child (window, AUSCULTA_TYPE_MAIN_WINDOW, "models_page"));
+  page = ausculta_main_window_get_page (AUSCULTA_MAIN_WINDOW (window), "models");
   gtk_widget_activate_action (window, "win.show-page", "s", "models");
   ausculta_test_wait_ms (300);
 
@@ -261,7 +261,7 @@ test_train (void)
 
   g_application_activate (G_APPLICATION (the_app));
   window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (the_app)));
-  page = GTK_WIDGET (gtk_widget_get_template_child (window, AUSCULTA_TYPE_MAIN_WINDOW, "models_page"));
+  page = ausculta_main_window_get_page (AUSCULTA_MAIN_WINDOW (window), "models");
   view = AUSCULTA_VALIDATION_VIEW (child_of (page, "candidate_view"));
   gtk_widget_activate_action (window, "win.show-page", "s", "models");
 
