@@ -54,6 +54,27 @@ gboolean      ausculta_archive_schema_migrate  (sqlite3          *db,
                                                 int               to_version,
                                                 char            **sql_error);
 
+/* Who watches an upgrade: @progress (nullable) is called in the opening
+ * thread after each statement; @cancellable interrupts it. */
+typedef struct {
+  AuscultaArchiveProgressFunc  progress;
+  gpointer                     user_data;
+  GCancellable                *cancellable;
+} AuscultaArchiveObserver;
+
+guint         ausculta_archive_schema_count_steps (int          from_version,
+                                                   int          to_version);
+/* As ausculta_archive_schema_migrate(), one statement at a time. */
+gboolean      ausculta_archive_schema_migrate_observed (sqlite3                       *db,
+                                                        int                            from_version,
+                                                        int                            to_version,
+                                                        const AuscultaArchiveObserver *observer,
+                                                        char                         **sql_error);
+/* ausculta_archive_open() with @observer (nullable) watching an upgrade. */
+AuscultaArchive *ausculta_archive_open_observed (const char                    *path,
+                                                 const AuscultaArchiveObserver *observer,
+                                                 GError                       **error);
+
 /* In the caller's transaction. */
 gboolean      ausculta_archive_audit_append_in (AuscultaArchive  *self,
                                                 sqlite3          *db,

@@ -199,6 +199,126 @@ static const char * const steps[] = { schema_v1, schema_v2, schema_v3, schema_v4
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == AUSCULTA_ARCHIVE_SCHEMA_VERSION);
 
+/* @sql cut into its statements (a trigger's body keeps its own ';'). */
+static GPtrArray *
+split_statements (const char *sql)
+{
+  GPtrArray *statements = g_ptr_array_new_with_free_func (g_free);
+  const char *start = sql;
+
+  for (const char *p = sql; *p != '\0'; p++)
+    {
+      g_autofree char *candidate = NULL;
+
+      if (*p != ';')
+        continue;
+      candidate = g_strndup (start, p + 1 - start);
+      if (sqlite3_complete (candidate))
+        {
+          g_ptr_array_add (statements, g_steal_pointer (&candidate));
+          start = p + 1;
+        }
+    }
+  /* Every step ends with a complete statement. */
+  while (g_ascii_isspace (*start))
+    start++;
+  g_assert (*start == '\0');
+  return statements;
+}
+
+/**
+ * ausculta_archive_schema_count_steps:
+ *
+ * Returns: the statements that take an archive from @from_version to
+ *   @to_version, the steps an upgrade's progress counts.
+ */
+guint
+ausculta_archive_schema_count_steps (int from_version,
+                                     int to_version)
+{
+  guint n = 0;
+
+  for (int v = from_version; v < to_version; v++)
+    {
+      g_autoptr(GPtrArray) statements = split_statements (steps[v]);
+
+      n += statements->len;
+    }
+  return n;
+}
+
+/* Makes a statement running on @db give up (SQLITE_INTERRUPT) once
+ * @cancellable is cancelled: an index build is checked every few
+ * thousand virtual machine instructions. */
+static int
+check_cancelled (void *cancellable)
+{
+  return g_cancellable_is_cancelled (cancellable);
+}
+
+static gboolean
+run_statements (sqlite3                       *db,
+                int                            from_version,
+                int                            to_version,
+                const AuscultaArchiveObserver *observer,
+                char                         **sql_error)
+{
+  guint total = ausculta_archive_schema_count_steps (from_version, to_version);
+  guint done = 0;
+
+  if (observer->progress != NULL)
+    observer->progress (0, total, observer->user_data);
+  for (int v = from_version; v < to_version; v++)
+    {
+      g_autoptr(GPtrArray) statements = split_statements (steps[v]);
+      g_autofree char *version_sql = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+
+      for (guint i = 0; i < statements->len; i++)
+        {
+          if (g_cancellable_is_cancelled (observer->cancellable)
+              || sqlite3_exec (db, statements->pdata[i], NULL, NULL, sql_error) != SQLITE_OK)
+            return FALSE;
+          if (observer->progress != NULL)
+            observer->progress (++done, total, observer->user_data);
+        }
+      if (sqlite3_exec (db, version_sql, NULL, NULL, sql_error) != SQLITE_OK)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ausculta_archive_schema_migrate_observed:
+ * @observer: (nullable): told the progress, may cancel
+ * @sql_error: (out): the SQLite message on failure, free with sqlite3_free();
+ *   left NULL when @observer's cancellable stopped the upgrade between
+ *   two statements
+ *
+ * As ausculta_archive_schema_migrate(), one statement at a time: @observer
+ * hears (0, total) first, then (k, total) after the k-th statement.
+ */
+gboolean
+ausculta_archive_schema_migrate_observed (sqlite3                       *db,
+                                          int                            from_version,
+                                          int                            to_version,
+                                          const AuscultaArchiveObserver *observer,
+                                          char                         **sql_error)
+{
+  static const AuscultaArchiveObserver nobody = { NULL, NULL, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (from_version >= 0 && to_version <= AUSCULTA_ARCHIVE_SCHEMA_VERSION,
+                        FALSE);
+
+  if (observer == NULL)
+    observer = &nobody;
+  if (observer->cancellable != NULL)
+    sqlite3_progress_handler (db, 10000, check_cancelled, observer->cancellable);
+  ok = run_statements (db, from_version, to_version, observer, sql_error);
+  sqlite3_progress_handler (db, 0, NULL, NULL);
+  return ok;
+}
+
 /**
  * ausculta_archive_schema_migrate:
  * @sql_error: (out): the SQLite message on failure, free with sqlite3_free()
@@ -212,16 +332,5 @@ ausculta_archive_schema_migrate (sqlite3 *db,
                                  int      to_version,
                                  char   **sql_error)
 {
-  g_return_val_if_fail (from_version >= 0 && to_version <= AUSCULTA_ARCHIVE_SCHEMA_VERSION,
-                        FALSE);
-
-  for (int v = from_version; v < to_version; v++)
-    {
-      g_autofree char *version_sql = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
-
-      if (sqlite3_exec (db, steps[v], NULL, NULL, sql_error) != SQLITE_OK
-          || sqlite3_exec (db, version_sql, NULL, NULL, sql_error) != SQLITE_OK)
-        return FALSE;
-    }
-  return TRUE;
+  return ausculta_archive_schema_migrate_observed (db, from_version, to_version, NULL, sql_error);
 }

@@ -409,9 +409,10 @@ check_identity (AuscultaArchive *self,
 }
 
 static gboolean
-migrate (AuscultaArchive *self,
-         sqlite3         *db,
-         GError         **error)
+migrate (AuscultaArchive               *self,
+         sqlite3                       *db,
+         const AuscultaArchiveObserver *observer,
+         GError                       **error)
 {
   g_autofree char *sql = NULL;
   char *sql_error = NULL;
@@ -426,13 +427,18 @@ migrate (AuscultaArchive *self,
       return FALSE;
     }
   if (version < AUSCULTA_ARCHIVE_SCHEMA_VERSION
-      && !ausculta_archive_schema_migrate (db, version, AUSCULTA_ARCHIVE_SCHEMA_VERSION,
-                                           &sql_error))
+      && !ausculta_archive_schema_migrate_observed (db, version, AUSCULTA_ARCHIVE_SCHEMA_VERSION,
+                                                    observer, &sql_error))
     {
-      g_set_error (error, AUSCULTA_ARCHIVE_ERROR, AUSCULTA_ARCHIVE_ERROR_FAILED,
-                   "%s: cannot upgrade the archive from version %d to %d: %s; "
-                   "nothing was changed", self->path, version,
-                   AUSCULTA_ARCHIVE_SCHEMA_VERSION, sql_error);
+      if (observer != NULL && g_cancellable_is_cancelled (observer->cancellable))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                     "%s: the upgrade of the archive from version %d to %d was cancelled; "
+                     "nothing was changed", self->path, version, AUSCULTA_ARCHIVE_SCHEMA_VERSION);
+      else
+        g_set_error (error, AUSCULTA_ARCHIVE_ERROR, AUSCULTA_ARCHIVE_ERROR_FAILED,
+                     "%s: cannot upgrade the archive from version %d to %d: %s; "
+                     "nothing was changed", self->path, version,
+                     AUSCULTA_ARCHIVE_SCHEMA_VERSION, sql_error);
       sqlite3_free (sql_error);
       ausculta_archive_rollback (db);
       return FALSE;
@@ -463,8 +469,9 @@ start_checkpoints (AuscultaArchive *self,
 }
 
 static gboolean
-prepare_file (AuscultaArchive *self,
-              GError         **error)
+prepare_file (AuscultaArchive               *self,
+              const AuscultaArchiveObserver *observer,
+              GError                       **error)
 {
   g_autofree char *folder = g_path_get_dirname (self->path);
   sqlite3 *db;
@@ -499,7 +506,7 @@ prepare_file (AuscultaArchive *self,
     }
   if (!ausculta_archive_exec (self, db, "PRAGMA journal_mode = WAL", error))
     return FALSE;
-  if (version < AUSCULTA_ARCHIVE_SCHEMA_VERSION && !migrate (self, db, error))
+  if (version < AUSCULTA_ARCHIVE_SCHEMA_VERSION && !migrate (self, db, observer, error))
     return FALSE;
   self->schema_version = AUSCULTA_ARCHIVE_SCHEMA_VERSION;
   start_checkpoints (self, db);
@@ -507,15 +514,16 @@ prepare_file (AuscultaArchive *self,
 }
 
 static AuscultaArchive *
-archive_open (const char *path,
-              gboolean    read_only,
-              GError    **error)
+archive_open (const char                    *path,
+              gboolean                       read_only,
+              const AuscultaArchiveObserver *observer,
+              GError                       **error)
 {
   g_autoptr(AuscultaArchive) self = g_object_new (AUSCULTA_TYPE_ARCHIVE, NULL);
 
   self->path = g_strdup (path);
   self->read_only = read_only;
-  if (!prepare_file (self, error))
+  if (!prepare_file (self, observer, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -535,7 +543,17 @@ ausculta_archive_open (const char *path,
 {
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  return archive_open (path, FALSE, error);
+  return archive_open (path, FALSE, NULL, error);
+}
+
+AuscultaArchive *
+ausculta_archive_open_observed (const char                    *path,
+                                const AuscultaArchiveObserver *observer,
+                                GError                       **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  return archive_open (path, FALSE, observer, error);
 }
 
 AuscultaArchive *
@@ -565,7 +583,7 @@ ausculta_archive_open_read_only (const char *path,
                    "%s: no such archive", path);
       return NULL;
     }
-  return archive_open (path, TRUE, error);
+  return archive_open (path, TRUE, NULL, error);
 }
 
 const char *

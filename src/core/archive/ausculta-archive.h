@@ -153,6 +153,32 @@ AuscultaArchive     *ausculta_archive_open                 (const char          
 AuscultaArchive     *ausculta_archive_open_default         (GError                **error);
 AuscultaArchive     *ausculta_archive_open_read_only       (const char             *path,
                                                             GError                **error);
+
+/* Upgrading an older archive rebuilds its indexes: minutes for a million
+ * measurements. The upgrade is one transaction: interrupted (cancelled,
+ * the process killed, the power cut), the archive stays at its old version
+ * and the next opening starts the upgrade again. @done of @total steps
+ * (SQL statements, the slow ones each build an index) are finished. */
+typedef void (*AuscultaArchiveProgressFunc) (guint    done,
+                                             guint    total,
+                                             gpointer user_data);
+
+/* TRUE when @path is an archive of an older version, which opening will
+ * upgrade (FALSE for a missing, new, current or foreign file). Cheap. */
+gboolean             ausculta_archive_needs_upgrade        (const char             *path);
+/* ausculta_archive_open() in a worker thread; @progress (nullable) is
+ * called in the caller's thread-default main context, in order, before
+ * @callback, for each step of an upgrade (or of a new archive's creation),
+ * never when the archive is current. Cancelling interrupts an upgrade,
+ * which leaves the archive as it was (G_IO_ERROR_CANCELLED). */
+void                 ausculta_archive_open_async           (const char             *path,
+                                                            AuscultaArchiveProgressFunc progress,
+                                                            gpointer                progress_data,
+                                                            GCancellable           *cancellable,
+                                                            GAsyncReadyCallback     callback,
+                                                            gpointer                user_data);
+AuscultaArchive     *ausculta_archive_open_finish          (GAsyncResult           *result,
+                                                            GError                **error);
 const char          *ausculta_archive_get_path             (AuscultaArchive        *self);
 int                  ausculta_archive_get_schema_version   (AuscultaArchive        *self);
 int                  ausculta_archive_get_latest_schema_version (void);
