@@ -180,7 +180,7 @@ ausculta_bench_apply_profile (AuscultaInspection *inspection,
   if (profile == NULL)
     return FALSE;
   in_use = ausculta_inspection_get_profile (inspection);
-  if (g_strcmp0 (ausculta_profile_get_hash (profile), ausculta_profile_get_hash (in_use)) != 0
+  if (!ausculta_profile_equal (profile, in_use)
       || g_strcmp0 (ausculta_profile_get_path (profile), ausculta_profile_get_path (in_use)) != 0)
     ausculta_inspection_set_profile (inspection, profile);
   return TRUE;

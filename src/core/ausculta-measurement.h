@@ -60,7 +60,7 @@ typedef struct {
   GDateTime       *started_at;      /* UTC */
   GDateTime       *finished_at;     /* UTC */
   char            *profile_name;
-  char            *profile_hash;    /* SHA-256 of the profile file */
+  char            *profile_hash;    /* ausculta_profile_get_hash(): its definitions */
   char            *model_version;
   char            *model_hash;      /* SHA-256 of the model file */
   AuscultaVerdict  verdict;

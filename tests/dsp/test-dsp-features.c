@@ -28,8 +28,6 @@ test_default_profile (void)
   const char * const *names = ausculta_profile_get_feature_names (profile);
   const char * const *historical = ausculta_feature_layout_historical ();
   const AuscultaProfileChannel *ac, *vib;
-  g_autofree char *path = NULL, *contents = NULL, *hash = NULL;
-  gsize length;
 
   g_assert_cmpstr (ausculta_profile_get_name (profile), ==, "default");
   g_assert_cmpuint (ausculta_profile_get_n_features (profile), ==, 432);
@@ -50,11 +48,7 @@ test_default_profile (void)
   g_assert_cmpint (vib->kind, ==, AUSCULTA_CHANNEL_ACCELEROMETER);
   g_assert_cmpint (vib->scale, ==, AUSCULTA_LEVEL_LINEAR);
   g_assert_cmpuint (vib->input, ==, 1);
-
-  path = g_build_filename (g_getenv ("AUSCULTA_DATA_DIR"), "profiles", "default.ini", NULL);
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *) contents, length);
-  g_assert_cmpstr (ausculta_profile_get_hash (profile), ==, hash);
+  /* The hash is that of the definitions, not of the file: tests/features. */
 }
 
 static void
