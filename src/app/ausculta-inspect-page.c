@@ -5,7 +5,6 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <math.h>
 
 #include "ausculta-bench.h"
 #include "ausculta-inspect-page.h"
@@ -13,6 +12,7 @@
 #include "ausculta-live-view.h"
 #include "ausculta-login-bar.h"
 #include "ausculta-outbox.h"
+#include "ausculta-run-progress.h"
 #include "ausculta-verdict-banner.h"
 
 /* The inspector's page: log in, scan a serial (Enter starts), watch the
@@ -28,7 +28,8 @@ struct _AuscultaInspectPage
   GtkLabel              *sync_label;
   GtkEntry              *serial_entry;
   GtkWidget             *start_button;
-  GtkProgressBar        *progress_bar;
+  GtkLabel              *run_label;
+  AuscultaRunProgress   *progress_bar;
   GtkLabel              *status_label;
   AuscultaVerdictBanner *banner;
   GtkWidget             *review_box;
@@ -44,7 +45,6 @@ struct _AuscultaInspectPage
   guint                  sync_idle;          /* the first count, once the window is drawn */
   GCancellable          *sync_cancellable;   /* the outbox count in flight, if any */
   char                  *setup_notes;
-  double                 shown_progress;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaInspectPage, ausculta_inspect_page, GTK_TYPE_WIDGET)
@@ -189,50 +189,48 @@ update_actions (AuscultaInspectPage *self)
 
 /* ---- live views ---- */
 
-/* Runs on the main thread once per delivered block: only copies each
- * channel's samples to its view's worker thread. */
+/* The inspection's block sink, on the cycle's thread: each channel's
+ * samples go straight to its view's worker, and the main thread is woken
+ * by the frame clock only. The page removes the sink before its views go. */
 static void
-on_block (AuscultaInspection  *inspection,
-          AuscultaInspectPage *self)
+on_live_block (const AuscultaLiveBlock *block,
+               gpointer                 user_data)
 {
+  AuscultaInspectPage *self = user_data;
   AuscultaLiveView *views[] = { self->first_view, self->second_view };
-  g_autofree char *run = NULL;
-  g_autofree float *samples = NULL;
-  guint n_channels;
-  double sample_rate;
-  gsize n_frames;
-  guint64 offset;
-  gint64 captured;
 
-  if (!ausculta_inspection_copy_latest_block_at (inspection, &run, &n_channels, &sample_rate,
-                                                 &samples, &n_frames, &offset, &captured))
-    return;
-  /* The block holds each channel's frames one after the other. */
-  for (guint c = 0; c < MIN (n_channels, G_N_ELEMENTS (views)); c++)
-    ausculta_live_view_push_block (views[c], run, samples + c * n_frames, n_frames, sample_rate,
-                                   offset, captured);
+  for (guint c = 0; c < MIN (block->n_channels, G_N_ELEMENTS (views)); c++)
+    ausculta_live_view_push_block (views[c], block->run, block->samples[c], block->n_frames,
+                                   block->sample_rate, block->offset, block->captured);
 }
 
-/* A block moves the bar by well under a pixel, and each move makes GTK lay
- * the window out again: the bar follows in steps of a percent. */
+/* The live views watch their workers at every frame while the motor runs. */
+static void
+on_state (AuscultaInspection  *inspection,
+          GParamSpec          *pspec,
+          AuscultaInspectPage *self)
+{
+  AuscultaInspectionState state = ausculta_inspection_get_state (inspection);
+  gboolean capturing = state == AUSCULTA_INSPECTION_RUN_UP || state == AUSCULTA_INSPECTION_RUN_DOWN;
+
+  ausculta_live_view_set_capturing (self->first_view, capturing);
+  ausculta_live_view_set_capturing (self->second_view, capturing);
+}
+
 static void
 on_progress (AuscultaInspection  *inspection,
              GParamSpec          *pspec,
              AuscultaInspectPage *self)
 {
   const char *run = ausculta_inspection_get_run (inspection);
-  double progress = ausculta_inspection_get_progress (inspection);
   g_autofree char *text = NULL;
 
   if (run != NULL)
     /* Translators: %s is the run, "up" or "down" */
     text = g_strdup_printf (_("Run %s"), run);
-  if (g_strcmp0 (text, gtk_progress_bar_get_text (self->progress_bar)) != 0)
-    gtk_progress_bar_set_text (self->progress_bar, text);
-  if (fabs (progress - self->shown_progress) < 0.01 && progress != 0.0 && progress != 1.0)
-    return;
-  self->shown_progress = progress;
-  gtk_progress_bar_set_fraction (self->progress_bar, progress);
+  if (g_strcmp0 (text != NULL ? text : "", gtk_label_get_label (self->run_label)) != 0)
+    gtk_label_set_label (self->run_label, text);
+  ausculta_run_progress_set_fraction (self->progress_bar, ausculta_inspection_get_progress (inspection));
 }
 
 static void
@@ -245,10 +243,12 @@ on_status (AuscultaInspection  *inspection,
   gtk_label_set_label (self->status_label, status != NULL ? status : "");
 }
 
+/* The views follow the profile of the next cycle: one chosen or calibrated
+ * in Preferences shows from the next motor on. */
 static void
 setup_channels (AuscultaInspectPage *self)
 {
-  AuscultaProfile *profile = ausculta_inspection_get_profile (self->inspection);
+  g_autoptr(AuscultaProfile) profile = ausculta_inspection_dup_profile (self->inspection);
   AuscultaLiveView *views[] = { self->first_view, self->second_view };
 
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
@@ -333,7 +333,7 @@ on_run_finished (GObject      *object,
 
   measurement = ausculta_inspection_run_finish (AUSCULTA_INSPECTION (object), result, &error);
   g_clear_object (&self->cancellable);
-  gtk_progress_bar_set_text (self->progress_bar, NULL);
+  gtk_label_set_label (self->run_label, "");
   if (measurement != NULL)
     show_measurement (self, measurement);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -369,6 +369,7 @@ start (GtkWidget  *widget,
   ausculta_inspection_set_operator (self->inspection, self->operator_name);
   ausculta_live_view_reset (self->first_view);
   ausculta_live_view_reset (self->second_view);
+  setup_channels (self);
   gtk_widget_set_visible (self->review_box, FALSE);
   ausculta_verdict_banner_show (self->banner, AUSCULTA_BANNER_RUNNING, serial, NULL);
   self->cancellable = g_cancellable_new ();
@@ -473,7 +474,8 @@ setup_bench (AuscultaInspectPage *self)
   gtk_label_set_label (self->status_label, self->setup_notes);
   if (self->inspection == NULL)
     return;
-  g_signal_connect_object (self->inspection, "block", G_CALLBACK (on_block), self, 0);
+  ausculta_inspection_set_block_sink (self->inspection, on_live_block, self, NULL);
+  g_signal_connect_object (self->inspection, "notify::state", G_CALLBACK (on_state), self, 0);
   g_signal_connect_object (self->inspection, "notify::progress", G_CALLBACK (on_progress), self, 0);
   g_signal_connect_object (self->inspection, "notify::run", G_CALLBACK (on_progress), self, 0);
   g_signal_connect_object (self->inspection, "notify::status", G_CALLBACK (on_status), self, 0);
@@ -502,6 +504,9 @@ ausculta_inspect_page_dispose (GObject *object)
   g_clear_object (&self->sync_cancellable);
   g_clear_handle_id (&self->sync_timeout, g_source_remove);
   g_clear_handle_id (&self->sync_idle, g_source_remove);
+  /* Waits for a block being handed to the views, which go below. */
+  if (self->inspection != NULL)
+    ausculta_inspection_set_block_sink (self->inspection, NULL, NULL, NULL);
   g_clear_object (&self->inspection);
   g_clear_object (&self->archive);
 
@@ -557,6 +562,7 @@ ausculta_inspect_page_class_init (AuscultaInspectPageClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (AUSCULTA_TYPE_RUN_PROGRESS);
   g_type_ensure (AUSCULTA_TYPE_LIVE_VIEW);
   g_type_ensure (AUSCULTA_TYPE_LOGIN_BAR);
   g_type_ensure (AUSCULTA_TYPE_VERDICT_BANNER);
@@ -568,6 +574,7 @@ ausculta_inspect_page_class_init (AuscultaInspectPageClass *klass)
   BIND (sync_label);
   BIND (serial_entry);
   BIND (start_button);
+  BIND (run_label);
   BIND (progress_bar);
   BIND (status_label);
   BIND (banner);

@@ -15,10 +15,10 @@
 
 /* The live views of one channel. The DSP (16384-point spectrum, third
  * octaves, spectrogram column, waveform min/max) runs on the channel's
- * AuscultaLiveWorker thread; this widget only hands it the blocks and, at
- * most once per frame clock tick, shows the newest frame it made (latest
- * wins). The tick callback runs only while frames may come: it stops
- * itself once the worker has been idle for IDLE_TICKS ticks. */
+ * AuscultaLiveWorker thread, which gets the blocks from any thread; this
+ * widget, at most once per frame clock tick, shows the newest frame it
+ * made (latest wins). The tick callback runs while the motor is captured
+ * and until the worker has been idle for IDLE_TICKS ticks after. */
 #define IDLE_TICKS 30
 
 struct _AuscultaLiveView
@@ -33,6 +33,7 @@ struct _AuscultaLiveView
   AuscultaLiveWorker      *worker;
   guint                    tick_id;
   guint                    idle_ticks;
+  gboolean                 capturing;
   GdkFrameClock           *frame_clock;   /* the one on_after_paint() is connected to */
   guint64                  n_spectra;     /* of the last frame shown */
   gint64                   shown_captured; /* capture time of a frame not painted yet, 0 if none */
@@ -102,7 +103,8 @@ on_tick (GtkWidget     *widget,
       show_frame (self, frame);
       self->idle_ticks = 0;
     }
-  else if (!ausculta_live_worker_is_busy (self->worker) && ++self->idle_ticks >= IDLE_TICKS)
+  else if (!self->capturing && !ausculta_live_worker_is_busy (self->worker)
+           && ++self->idle_ticks >= IDLE_TICKS)
     {
       self->tick_id = 0;
       return G_SOURCE_REMOVE;
@@ -217,9 +219,24 @@ ausculta_live_view_reset (AuscultaLiveView *self)
   memset (&self->stats, 0, sizeof self->stats);
 }
 
-/* Copies one block of calibrated samples of this channel to the worker;
- * @offset is its first frame in @run, @captured its capture time
- * (g_get_monotonic_time()). Returns at once. */
+/* While capturing, the views take the worker's frames at every tick of
+ * the frame clock; after, until the worker has been idle a while. */
+void
+ausculta_live_view_set_capturing (AuscultaLiveView *self,
+                                  gboolean          capturing)
+{
+  g_return_if_fail (AUSCULTA_IS_LIVE_VIEW (self));
+
+  self->capturing = capturing;
+  self->idle_ticks = 0;
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+}
+
+/* From any thread: copies one block of calibrated samples of this channel
+ * to the worker; @offset is its first frame in @run, @captured its capture
+ * time (g_get_monotonic_time()). Returns at once. The views show it while
+ * capturing (ausculta_live_view_set_capturing()). */
 void
 ausculta_live_view_push_block (AuscultaLiveView *self,
                                const char       *run,
@@ -233,9 +250,6 @@ ausculta_live_view_push_block (AuscultaLiveView *self,
   g_return_if_fail (sample_rate > 0);
 
   ausculta_live_worker_push (self->worker, run, samples, n_frames, sample_rate, offset, captured);
-  self->idle_ticks = 0;
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
 }
 
 /* Spectra shown since the last reset (the serial of the newest frame shown:

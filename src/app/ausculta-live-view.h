@@ -13,7 +13,7 @@ typedef struct
 {
   guint64 n_frames_shown;    /* frames taken from the worker at a tick */
   guint64 n_frames_painted;  /* paints that showed a new frame */
-  guint64 n_blocks_skipped;  /* blocks that never reached the worker */
+  guint64 n_blocks_skipped;  /* blocks that never reached the worker (a gap in the offsets) */
   double  latency_sum_ms;    /* capture to the paint showing it, over the painted frames */
   double  latency_max_ms;
 } AuscultaLiveStats;
@@ -27,6 +27,9 @@ void       ausculta_live_view_set_range  (AuscultaLiveView *self,
                                           double            db_min,
                                           double            db_max);
 void       ausculta_live_view_reset      (AuscultaLiveView *self);
+void       ausculta_live_view_set_capturing (AuscultaLiveView *self,
+                                             gboolean          capturing);
+/* From any thread. */
 void       ausculta_live_view_push_block (AuscultaLiveView *self,
                                           const char       *run,
                                           const float      *samples,

@@ -136,7 +136,8 @@ unroll (AuscultaLiveWorker *worker)
           (worker->history_filled - first) * sizeof (float));
 }
 
-/* Under the lock: counts the blocks between the last one seen and this one. */
+/* Under the lock: counts the blocks missing between the last one seen and
+ * this one. */
 static guint64
 count_gap (AuscultaLiveWorker *worker,
            const char         *run,
@@ -147,9 +148,11 @@ count_gap (AuscultaLiveWorker *worker,
 
   if (g_strcmp0 (worker->run, run) != 0)
     {
+      /* A new run starts at its first frame; after a reset, the first
+       * block seen is where counting starts. */
+      worker->expected = worker->run != NULL ? 0 : offset;
       g_free (worker->run);
       worker->run = g_strdup (run);
-      worker->expected = 0;
     }
   if (offset > worker->expected && n_frames > 0)
     gap = (offset - worker->expected + n_frames - 1) / n_frames;
@@ -324,7 +327,7 @@ ausculta_live_worker_push (AuscultaLiveWorker *worker,
   if (n_frames == 0)
     return;
   g_mutex_lock (&worker->lock);
-  /* Blocks the main thread never delivered leave a gap in the offsets. */
+  /* A block that never came leaves a gap in the offsets. */
   worker->n_skipped += count_gap (worker, run, offset, n_frames);
   if (sample_rate != worker->history_rate)
     {

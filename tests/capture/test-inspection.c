@@ -76,7 +76,7 @@ test_simulator_cycle (void)
 typedef struct {
   GMainLoop           *loop;
   GPtrArray           *states;
-  guint                blocks;
+  GArray              *progress;    /* the values notified, in order */
   AuscultaMeasurement *result;
   GError              *error;
 } Observer;
@@ -91,21 +91,13 @@ on_state (AuscultaInspection *inspection,
 }
 
 static void
-on_block (AuscultaInspection *inspection,
-          Observer           *observer)
+on_progress (AuscultaInspection *inspection,
+             GParamSpec         *pspec,
+             Observer           *observer)
 {
-  g_autofree char *run = NULL;
-  g_autofree float *samples = NULL;
-  guint n_channels = 0;
-  double rate = 0.0;
-  gsize n_frames = 0;
+  double progress = ausculta_inspection_get_progress (inspection);
 
-  g_assert_true (ausculta_inspection_copy_latest_block (inspection, &run, &n_channels, &rate,
-                                                        &samples, &n_frames));
-  g_assert_cmpuint (n_channels, ==, 2);
-  g_assert_cmpfloat (rate, ==, 51200.0);
-  g_assert_cmpuint (n_frames, >, 0);
-  observer->blocks++;
+  g_array_append_val (observer->progress, progress);
 }
 
 static void
@@ -119,18 +111,85 @@ on_finished (GObject      *object,
   g_main_loop_quit (observer->loop);
 }
 
+/* What the block sink saw, on the cycle's thread: each run's samples
+ * appended block after block. */
+typedef struct {
+  GThread    *main_thread;
+  gboolean    other_thread;   /* every call came from the cycle's thread */
+  guint       n_blocks;
+  guint       n_channels;
+  double      sample_rate;
+  GHashTable *samples;        /* "run/channel index" → GArray of float */
+  gboolean    freed;
+} Sink;
+
+static void
+on_live_block (const AuscultaLiveBlock *block,
+               gpointer                 data)
+{
+  Sink *sink = data;
+
+  sink->other_thread = sink->other_thread && g_thread_self () != sink->main_thread;
+  sink->n_blocks++;
+  sink->n_channels = block->n_channels;
+  sink->sample_rate = block->sample_rate;
+  for (guint c = 0; c < block->n_channels; c++)
+    {
+      g_autofree char *key = g_strdup_printf ("%s/%u", block->run, c);
+      GArray *seen = g_hash_table_lookup (sink->samples, key);
+
+      if (seen == NULL)
+        g_hash_table_insert (sink->samples, g_strdup (key), seen = g_array_new (FALSE, FALSE, sizeof (float)));
+      /* In order and without a gap: the block starts where the last ended. */
+      g_assert_cmpuint (block->offset, ==, seen->len);
+      g_array_append_vals (seen, block->samples[c], block->n_frames);
+    }
+}
+
+static void
+sink_freed (gpointer data)
+{
+  ((Sink *) data)->freed = TRUE;
+}
+
+/* The sink got every sample the cycle measured, exactly. */
+static void
+assert_sink_saw (Sink                *sink,
+                 AuscultaMeasurement *measurement)
+{
+  g_assert_true (sink->other_thread);
+  g_assert_cmpuint (sink->n_channels, ==, 2);
+  g_assert_cmpfloat (sink->sample_rate, ==, 51200.0);
+  g_assert_cmpuint (g_hash_table_size (sink->samples), ==, measurement->signals->len);
+  for (guint i = 0; i < measurement->signals->len; i++)
+    {
+      const AuscultaSignal *signal = g_ptr_array_index (measurement->signals, i);
+      g_autofree char *key = g_strdup_printf ("%s/%u", signal->run, g_str_equal (signal->channel, "AC") ? 0 : 1);
+      GArray *seen = g_hash_table_lookup (sink->samples, key);
+
+      g_assert_nonnull (seen);
+      g_assert_cmpmem (seen->data, seen->len * sizeof (float), signal->samples, signal->n_samples * sizeof (float));
+    }
+}
+
 static void
 test_observed_async (void)
 {
   g_autoptr(AuscultaSource) source = ausculta_simulator_new (9, 0);
   g_autoptr(AuscultaInspection) inspection = ausculta_inspection_new (profile, source);
-  Observer observer = { g_main_loop_new (NULL, FALSE), g_ptr_array_new (), 0, NULL, NULL };
+  Observer observer = { g_main_loop_new (NULL, FALSE), g_ptr_array_new (),
+                        g_array_new (FALSE, FALSE, sizeof (double)), NULL, NULL };
+  Sink sink = { g_thread_self (), TRUE, 0, 0, 0.0,
+                g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref),
+                FALSE };
   g_autofree char *sequence = NULL;
+  guint n_zeros = 0;
 
   /* The demo mode: the simulator paced in real time, watched from the main loop. */
   ausculta_source_set_realtime (source, TRUE);
   g_signal_connect (inspection, "notify::state", G_CALLBACK (on_state), &observer);
-  g_signal_connect (inspection, "block", G_CALLBACK (on_block), &observer);
+  g_signal_connect (inspection, "notify::progress", G_CALLBACK (on_progress), &observer);
+  ausculta_inspection_set_block_sink (inspection, on_live_block, &sink, sink_freed);
   ausculta_inspection_set_serial (inspection, "SN-ASYNC");
   ausculta_inspection_run_async (inspection, NULL, on_finished, &observer);
   g_main_loop_run (observer.loop);
@@ -138,43 +197,70 @@ test_observed_async (void)
   g_ptr_array_add (observer.states, NULL);
   sequence = g_strjoinv (" ", (char **) observer.states->pdata);
   g_assert_cmpstr (sequence, ==, "armed run-down run-up processing done");
-  /* Live: a block every 20 ms (1024 frames) while the loop keeps up. */
-  g_test_message ("%u live blocks delivered", observer.blocks);
-  g_assert_cmpuint (observer.blocks, >, 100);
   g_assert_cmpuint (ausculta_inspection_get_measurement (inspection)->overruns, ==, 0);
   g_assert_true (ausculta_inspection_get_measurement (inspection) == observer.result);
+
+  /* Live: every block, on the cycle's thread; the main loop only sees the
+   * progress, rising in steps of 1 % or more within each run, to the end. */
+  g_test_message ("%u live blocks, %u progress notifications", sink.n_blocks, observer.progress->len);
+  assert_sink_saw (&sink, observer.result);
+  for (guint i = 0; i < observer.progress->len; i++)
+    {
+      double p = g_array_index (observer.progress, double, i);
+
+      if (p == 0.0)
+        n_zeros++;
+      else if (i > 0 && g_array_index (observer.progress, double, i - 1) != 0.0 && p != 1.0)
+        g_assert_cmpfloat (p - g_array_index (observer.progress, double, i - 1), >=, 0.01 - 1e-12);
+    }
+  g_assert_cmpuint (n_zeros, ==, 2);   /* each run starts from 0 */
+  g_assert_cmpuint (observer.progress->len, <=, 2 * 101 + 1);
+  g_assert_cmpuint (observer.progress->len, >=, 2 * 50);
   g_assert_cmpfloat (ausculta_inspection_get_progress (inspection), ==, 1.0);
+
+  /* Removing the sink frees its data, and no block comes any more. */
+  ausculta_inspection_set_block_sink (inspection, NULL, NULL, NULL);
+  g_assert_true (sink.freed);
+  g_hash_table_unref (sink.samples);
   ausculta_measurement_unref (observer.result);
   g_ptr_array_unref (observer.states);
+  g_array_unref (observer.progress);
   g_main_loop_unref (observer.loop);
 }
 
+/* A main loop too busy to look while the blocks are captured loses no
+ * live sample: the sink does not wait for it. */
 static void
-test_coalesced (void)
+test_busy_main_loop (void)
 {
   g_autoptr(AuscultaSource) source = ausculta_simulator_new (10, 0);
   g_autoptr(AuscultaInspection) inspection = ausculta_inspection_new (profile, source);
-  Observer observer = { g_main_loop_new (NULL, FALSE), g_ptr_array_new (), 0, NULL, NULL };
+  Observer observer = { g_main_loop_new (NULL, FALSE), g_ptr_array_new (),
+                        g_array_new (FALSE, FALSE, sizeof (double)), NULL, NULL };
+  Sink sink = { g_thread_self (), TRUE, 0, 0, 0.0,
+                g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref),
+                FALSE };
   g_autofree char *sequence = NULL;
 
   g_signal_connect (inspection, "notify::state", G_CALLBACK (on_state), &observer);
-  g_signal_connect (inspection, "block", G_CALLBACK (on_block), &observer);
+  ausculta_inspection_set_block_sink (inspection, on_live_block, &sink, NULL);
   ausculta_inspection_set_serial (inspection, "SN-BUSY-GUI");
   ausculta_inspection_run_async (inspection, NULL, on_finished, &observer);
-  /* A main loop too busy to look while 500 blocks are captured: it then
-   * gets the latest one once, and every state change in order. */
   while (ausculta_inspection_is_running (inspection))
     g_usleep (1000);
+  g_assert_cmpuint (sink.n_blocks, >, 500);
   g_main_loop_run (observer.loop);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_no_error (observer.error);
-  g_assert_cmpuint (observer.blocks, ==, 1);
+  assert_sink_saw (&sink, observer.result);
   g_ptr_array_add (observer.states, NULL);
   sequence = g_strjoinv (" ", (char **) observer.states->pdata);
   g_assert_cmpstr (sequence, ==, "armed run-down run-up processing done");
+  g_hash_table_unref (sink.samples);
   ausculta_measurement_unref (observer.result);
   g_ptr_array_unref (observer.states);
+  g_array_unref (observer.progress);
   g_main_loop_unref (observer.loop);
 }
 
@@ -502,7 +588,7 @@ main (int    argc,
   g_assert_no_error (error);
   g_test_add_func ("/ausculta/inspection/simulator-cycle", test_simulator_cycle);
   g_test_add_func ("/ausculta/inspection/observed-async", test_observed_async);
-  g_test_add_func ("/ausculta/inspection/coalesced", test_coalesced);
+  g_test_add_func ("/ausculta/inspection/busy-main-loop", test_busy_main_loop);
   g_test_add_func ("/ausculta/inspection/disconnect-then-next", test_disconnect_then_next);
   g_test_add_func ("/ausculta/inspection/no-serial", test_no_serial);
   g_test_add_func ("/ausculta/inspection/cancelled", test_cancelled);

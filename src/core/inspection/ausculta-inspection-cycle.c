@@ -197,6 +197,30 @@ state_of_run (const char *run)
   return g_strcmp0 (run, "down") == 0 ? AUSCULTA_INSPECTION_RUN_DOWN : AUSCULTA_INSPECTION_RUN_UP;
 }
 
+/* The samples just converted, for the block sink. */
+static void
+publish_block (AuscultaInspection  *self,
+               const char          *run,
+               double               rate,
+               AuscultaSignal     **run_signals,
+               guint                n_channels,
+               gsize                offset,
+               gsize                n_frames)
+{
+  AuscultaLiveBlock block = {
+    .run = run,
+    .n_channels = n_channels,
+    .n_frames = n_frames,
+    .sample_rate = rate,
+    .offset = offset,
+    .captured = g_get_monotonic_time (),
+  };
+
+  for (guint c = 0; c < n_channels; c++)
+    block.samples[c] = run_signals[c]->samples + offset;
+  ausculta_inspection_publish_block (self, &block);
+}
+
 static gboolean
 capture_run (AuscultaInspection            *self,
              AuscultaInspectionSetup       *setup,
@@ -217,6 +241,7 @@ capture_run (AuscultaInspection            *self,
   AuscultaFlacStream *streams[AUSCULTA_SOURCE_MAX_CHANNELS];
   gint64 started = g_get_monotonic_time ();
   gint64 streamed = 0;
+  double told = 0.0;   /* the progress the observers know */
   gboolean streaming;
   guint overruns;
 
@@ -251,9 +276,10 @@ capture_run (AuscultaInspection            *self,
           convert (ausculta_profile_get_channel (profile, c), &conversions[c], out, n);
         }
       streamed += stream_block (streams, run_signals, n_channels, done, n);
-      ausculta_inspection_publish_block (self, run->name, (double) (done + n) / total, rate,
-                                         run_signals, n_channels, done, n);
+      publish_block (self, run->name, rate, run_signals, n_channels, done, n);
       done += n;
+      if ((double) done / total >= told + 0.01 || done == total)
+        ausculta_inspection_publish_progress (self, told = (double) done / total);
     }
   ausculta_source_stop (setup->source);
   streamed += finish_flac_streams (streams, run_signals, n_channels);

@@ -4,7 +4,6 @@
 #include <stdatomic.h>
 
 #include "ausculta-inspection.h"
-#include "ausculta-live-block.h"
 #include "ausculta-model-follower.h"
 #include "ausculta-run-features.h"
 
@@ -45,12 +44,11 @@ struct _AuscultaInspection
   AuscultaMeasurement      *measurement;
   AuscultaModel            *production;   /* the archive's, when it has one */
 
-  /* The latest live block, written by the cycle, read by anyone; its
-   * offset in the run and capture time go with it under live_lock. */
-  AuscultaLiveBlock        *live;
-  GMutex                    live_lock;
-  guint64                   live_offset;
-  gint64                    live_captured;
+  /* The block sink, called by the cycle under sink_lock. */
+  GMutex                    sink_lock;
+  AuscultaBlockSink         sink;
+  gpointer                  sink_data;
+  GDestroyNotify            sink_destroy;
 };
 
 typedef enum {
@@ -69,7 +67,6 @@ typedef enum {
 /* On the owner thread. */
 void                 ausculta_inspection_notify         (AuscultaInspection         *self,
                                                          AuscultaInspectionProperty  property);
-void                 ausculta_inspection_emit_block     (AuscultaInspection         *self);
 
 /* Between the object (ausculta-inspection.c) and the cycle it runs
  * (ausculta-inspection-cycle.c). Called from the cycle's thread. */
@@ -81,14 +78,12 @@ void                 ausculta_inspection_publish        (AuscultaInspection     
                                                          const char               *run,
                                                          const char               *status,
                                                          AuscultaMeasurement      *measurement);
+/* The run's progress (0..1), told when it moved by 1 % or reached the end. */
+void                 ausculta_inspection_publish_progress (AuscultaInspection     *self,
+                                                           double                  progress);
+/* Hands a block to the sink, if any. */
 void                 ausculta_inspection_publish_block  (AuscultaInspection       *self,
-                                                         const char               *run,
-                                                         double                    progress,
-                                                         double                    sample_rate,
-                                                         AuscultaSignal          **signals,
-                                                         guint                     n_channels,
-                                                         gsize                     offset,
-                                                         gsize                     n_frames);
+                                                         const AuscultaLiveBlock  *block);
 
 /* The archive's production model changed (NULL: there is none any more):
  * the "model" property follows it. */

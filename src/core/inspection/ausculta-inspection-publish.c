@@ -6,7 +6,7 @@
 #include "ausculta-inspection-private.h"
 
 /* What the cycle tells the observers, delivered on the owner thread, and
- * the latest live block that anyone may copy. */
+ * the blocks it hands to the sink on its own thread. */
 
 /* Always queued, never run in place: g_main_context_invoke() would call it
  * from the cycle's thread whenever nobody iterates the owner's context. */
@@ -30,6 +30,7 @@ typedef struct {
   AuscultaInspection  *self;
   int                  state;
   char                *run;
+  double               progress;    /* negative: unchanged */
   char                *status;
   AuscultaMeasurement *measurement;
   gboolean             production_changed;
@@ -80,6 +81,12 @@ apply_update (gpointer data)
       self->status = g_strdup (update->status);
       ausculta_inspection_notify (self, PROP_STATUS);
     }
+  if (update->progress >= 0.0 && update->progress != self->progress
+      && self->state != AUSCULTA_INSPECTION_DONE)
+    {
+      self->progress = update->progress;
+      ausculta_inspection_notify (self, PROP_PROGRESS);
+    }
   if (update->measurement != NULL)
     {
       g_clear_pointer (&self->measurement, ausculta_measurement_unref);
@@ -116,6 +123,7 @@ ausculta_inspection_publish (AuscultaInspection  *self,
 
   update->self = g_object_ref (self);
   update->state = state;
+  update->progress = -1.0;
   update->run = g_strdup (run);
   update->status = g_strdup (status);
   update->measurement = measurement ? ausculta_measurement_ref (measurement) : NULL;
@@ -130,89 +138,52 @@ ausculta_inspection_publish_production (AuscultaInspection *self,
 
   update->self = g_object_ref (self);
   update->state = -1;
+  update->progress = -1.0;
   update->production_changed = TRUE;
   update->production = production ? g_object_ref (production) : NULL;
   apply_or_queue (self, update);
 }
 
-static gboolean
-deliver_block (gpointer data)
-{
-  AuscultaInspection *self = data;
-  double progress = ausculta_live_block_take (self->live);
-
-  if (progress != self->progress && self->state != AUSCULTA_INSPECTION_DONE)
-    {
-      self->progress = progress;
-      ausculta_inspection_notify (self, PROP_PROGRESS);
-    }
-  ausculta_inspection_emit_block (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Keeps the newest block and schedules one delivery if none is pending:
- * a slow observer sees fewer blocks, never a backlog. */
 void
-ausculta_inspection_publish_block (AuscultaInspection *self,
-                                   const char         *run,
-                                   double              progress,
-                                   double              sample_rate,
-                                   AuscultaSignal    **run_signals,
-                                   guint               n_channels,
-                                   gsize               offset,
-                                   gsize               n_frames)
+ausculta_inspection_publish_progress (AuscultaInspection *self,
+                                      double              progress)
 {
-  gboolean schedule;
+  Update *update = g_new0 (Update, 1);
 
-  g_mutex_lock (&self->live_lock);
-  schedule = ausculta_live_block_store (self->live, run, progress, sample_rate, run_signals,
-                                        n_channels, offset, n_frames);
-  self->live_offset = offset;
-  self->live_captured = g_get_monotonic_time ();
-  g_mutex_unlock (&self->live_lock);
-  if (!schedule)
-    return;
-  if (g_thread_self () == self->owner)
-    deliver_block (self);
-  else
-    queue_on_owner (self, G_PRIORITY_DEFAULT_IDLE, deliver_block, g_object_ref (self), g_object_unref);
+  update->self = g_object_ref (self);
+  update->state = -1;
+  update->progress = CLAMP (progress, 0.0, 1.0);
+  apply_or_queue (self, update);
 }
 
-gboolean
-ausculta_inspection_copy_latest_block (AuscultaInspection *self,
-                                       char              **run,
-                                       guint              *n_channels,
-                                       double             *sample_rate,
-                                       float             **samples,
-                                       gsize              *n_frames)
+void
+ausculta_inspection_publish_block (AuscultaInspection      *self,
+                                   const AuscultaLiveBlock *block)
 {
-  guint64 offset;
-  gint64 captured;
-
-  return ausculta_inspection_copy_latest_block_at (self, run, n_channels, sample_rate, samples,
-                                                   n_frames, &offset, &captured);
+  g_mutex_lock (&self->sink_lock);
+  if (self->sink != NULL)
+    self->sink (block, self->sink_data);
+  g_mutex_unlock (&self->sink_lock);
 }
 
-gboolean
-ausculta_inspection_copy_latest_block_at (AuscultaInspection *self,
-                                          char              **run,
-                                          guint              *n_channels,
-                                          double             *sample_rate,
-                                          float             **samples,
-                                          gsize              *n_frames,
-                                          guint64            *offset,
-                                          gint64             *captured)
+void
+ausculta_inspection_set_block_sink (AuscultaInspection *self,
+                                    AuscultaBlockSink   sink,
+                                    gpointer            user_data,
+                                    GDestroyNotify      destroy)
 {
-  gboolean have;
+  gpointer old_data;
+  GDestroyNotify old_destroy;
 
-  g_return_val_if_fail (AUSCULTA_IS_INSPECTION (self), FALSE);
-  g_mutex_lock (&self->live_lock);
-  have = ausculta_live_block_copy (self->live, run, n_channels, sample_rate, samples, n_frames);
-  if (have)
-    {
-      *offset = self->live_offset;
-      *captured = self->live_captured;
-    }
-  g_mutex_unlock (&self->live_lock);
-  return have;
+  g_return_if_fail (AUSCULTA_IS_INSPECTION (self));
+
+  g_mutex_lock (&self->sink_lock);
+  old_data = self->sink_data;
+  old_destroy = self->sink_destroy;
+  self->sink = sink;
+  self->sink_data = user_data;
+  self->sink_destroy = destroy;
+  g_mutex_unlock (&self->sink_lock);
+  if (old_destroy != NULL)
+    old_destroy (old_data);
 }

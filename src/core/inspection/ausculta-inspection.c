@@ -11,25 +11,13 @@ G_DEFINE_FINAL_TYPE (AuscultaInspection, ausculta_inspection, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (ausculta-inspection-error-quark, ausculta_inspection_error)
 
-enum {
-  SIGNAL_BLOCK,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 void
 ausculta_inspection_notify (AuscultaInspection         *self,
                             AuscultaInspectionProperty  property)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[property]);
-}
-
-void
-ausculta_inspection_emit_block (AuscultaInspection *self)
-{
-  g_signal_emit (self, signals[SIGNAL_BLOCK], 0);
 }
 
 static const GEnumValue state_values[] = {
@@ -408,6 +396,7 @@ ausculta_inspection_dispose (GObject *object)
   g_clear_object (&self->production);
   g_clear_object (&self->archive);
   g_clear_pointer (&self->measurement, ausculta_measurement_unref);
+  ausculta_inspection_set_block_sink (self, NULL, NULL, NULL);
   G_OBJECT_CLASS (ausculta_inspection_parent_class)->dispose (object);
 }
 
@@ -425,8 +414,7 @@ ausculta_inspection_finalize (GObject *object)
   g_free (self->station);
   g_free (self->run);
   g_free (self->status);
-  ausculta_live_block_free (self->live);
-  g_mutex_clear (&self->live_lock);
+  g_mutex_clear (&self->sink_lock);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (ausculta_inspection_parent_class)->finalize (object);
@@ -519,13 +507,6 @@ ausculta_inspection_class_init (AuscultaInspectionClass *klass)
   properties[PROP_SOURCE] = g_param_spec_object ("source", NULL, NULL, AUSCULTA_TYPE_SOURCE, rw);
   properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL, AUSCULTA_TYPE_MODEL, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /* A new live block is available: ausculta_inspection_copy_latest_block(),
-   * or ..._copy_latest_block_at() for its offset in the run (a gap since
-   * the previous block counts the blocks coalesced away). */
-  signals[SIGNAL_BLOCK] =
-    g_signal_new ("block", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -534,8 +515,7 @@ ausculta_inspection_init (AuscultaInspection *self)
   self->context = g_main_context_ref_thread_default ();
   self->owner = g_thread_self ();
   g_mutex_init (&self->lock);
-  self->live = ausculta_live_block_new ();
   self->follower = ausculta_model_follower_new ();
-  g_mutex_init (&self->live_lock);
+  g_mutex_init (&self->sink_lock);
   atomic_init (&self->running, FALSE);
 }

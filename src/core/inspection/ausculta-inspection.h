@@ -40,11 +40,10 @@ G_DECLARE_FINAL_TYPE (AuscultaInspection, ausculta_inspection, AUSCULTA, INSPECT
  *
  * Threads: create and observe it on one thread (the GUI's main thread).
  * The cycle runs in a worker (run_async) or in the caller (run); property
- * notifications and signals are always delivered on the creating thread's
- * main context: "state", "run", "progress", "measurement", "status", and
- * the coalesced "block" signal (at most one pending; fetch the samples with
- * ausculta_inspection_copy_latest_block(), or ..._at() for the block's
- * offset in its run and capture time; safe from any thread). */
+ * notifications are always delivered on the creating thread's main
+ * context: "state", "run", "progress" (in steps of at least 1 %),
+ * "measurement", "status". The samples of a running capture go, block by
+ * block, to the block sink, on the cycle's thread. */
 GType                    ausculta_inspection_state_get_type   (void) G_GNUC_CONST;
 GQuark                   ausculta_inspection_error_quark      (void);
 const char              *ausculta_inspection_state_to_string  (AuscultaInspectionState state);
@@ -94,26 +93,34 @@ const char              *ausculta_inspection_get_status       (AuscultaInspectio
 /* The last finished (or invalid) measurement; NULL before the first. */
 AuscultaMeasurement     *ausculta_inspection_get_measurement  (AuscultaInspection  *self);
 
-/* The most recent block of the running capture, calibrated, interleaved
- * channel by channel; FALSE when there is none yet. */
-gboolean                 ausculta_inspection_copy_latest_block (AuscultaInspection *self,
-                                                                char              **run,
-                                                                guint              *n_channels,
-                                                                double             *sample_rate,
-                                                                float             **samples,
-                                                                gsize              *n_frames);
+/* One block of a running capture, calibrated: channel c's n_frames
+ * samples at samples[c], the block's first frame in its run and its
+ * capture time (g_get_monotonic_time() when the cycle had it). Valid only
+ * during the sink's call. */
+typedef struct
+{
+  const char  *run;
+  guint        n_channels;
+  const float *samples[AUSCULTA_SOURCE_MAX_CHANNELS];
+  gsize        n_frames;
+  double       sample_rate;
+  guint64      offset;
+  gint64       captured;
+} AuscultaLiveBlock;
 
-/* The same, with the block's first frame in its run and its capture time
- * (g_get_monotonic_time() when the cycle published it), consistent with
- * the samples. */
-gboolean                 ausculta_inspection_copy_latest_block_at (AuscultaInspection *self,
-                                                                   char              **run,
-                                                                   guint              *n_channels,
-                                                                   double             *sample_rate,
-                                                                   float             **samples,
-                                                                   gsize              *n_frames,
-                                                                   guint64            *offset,
-                                                                   gint64             *captured);
+typedef void (*AuscultaBlockSink) (const AuscultaLiveBlock *block,
+                                   gpointer                 user_data);
+
+/* Every block of every capture, in order, as soon as it is calibrated, on
+ * the cycle's thread: live views take them there without waking the main
+ * thread. The sink holds up the capture, so it must only copy, and it must
+ * not call the inspection. From any thread: replacing the sink (NULL: none)
+ * waits for a call in progress, then @destroy (if any) frees the old
+ * user data. */
+void                     ausculta_inspection_set_block_sink   (AuscultaInspection  *self,
+                                                               AuscultaBlockSink    sink,
+                                                               gpointer             user_data,
+                                                               GDestroyNotify       destroy);
 
 /* One cycle for the armed serial. The measurement is returned even when
  * its verdict is REPEAT; an error means there is no trustworthy
