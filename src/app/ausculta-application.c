@@ -7,6 +7,7 @@
 #include <locale.h>
 
 #include "ausculta-application.h"
+#include "ausculta-data-paths.h"
 #include "ausculta-preferences-window.h"
 #include "ausculta-main-window.h"
 
@@ -15,6 +16,15 @@ struct _AuscultaApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+
+  /* While an older archive is upgraded, before the main window opens. */
+  GtkWindow      *upgrade_window;
+  AdwStatusPage  *upgrade_status;
+  GtkProgressBar *upgrade_bar;
+  GtkWidget      *upgrade_spinner;
+  GtkWidget      *upgrade_note;
+  GtkWidget      *upgrade_quit;
+  GCancellable   *upgrade_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (AuscultaApplication, ausculta_application, ADW_TYPE_APPLICATION)
@@ -89,12 +99,155 @@ ausculta_app_load_settings (void)
 }
 
 static void
+on_upgrade_progress (guint    done,
+                     guint    total,
+                     gpointer data)
+{
+  AuscultaApplication *self = data;
+  /* Translators: the progress of the archive's upgrade */
+  g_autofree char *text = g_strdup_printf (_("%u of %u steps done"), done, total);
+
+  gtk_progress_bar_set_fraction (self->upgrade_bar, total > 0 ? (double) done / total : 0);
+  gtk_progress_bar_set_text (self->upgrade_bar, text);
+}
+
+static void
+show_upgrade_error (AuscultaApplication *self,
+                    const GError        *error)
+{
+  g_autofree char *message = g_markup_escape_text (error->message, -1);
+
+  adw_status_page_set_icon_name (self->upgrade_status, "dialog-error-symbolic");
+  adw_status_page_set_title (self->upgrade_status, _("The Archive Could Not Be Upgraded"));
+  adw_status_page_set_description (self->upgrade_status, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->upgrade_bar), FALSE);
+  gtk_widget_set_visible (self->upgrade_spinner, FALSE);
+  gtk_widget_set_visible (self->upgrade_note, FALSE);
+  gtk_widget_set_visible (self->upgrade_quit, TRUE);
+}
+
+static void
+on_upgraded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(AuscultaApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaArchive) archive = ausculta_archive_open_finish (result, &error);
+  gboolean closed = g_cancellable_is_cancelled (self->upgrade_cancellable);
+
+  g_application_release (G_APPLICATION (self));
+  g_clear_object (&self->upgrade_cancellable);
+  if (archive == NULL && !closed)
+    {
+      g_warning ("%s", error->message);
+      show_upgrade_error (self, error);
+      return;
+    }
+  /* Upgraded: the bench opens it as on any other day (unless the window
+   * was closed meanwhile: then the app quits). */
+  g_clear_object (&archive);
+  if (!closed)
+    gtk_window_present (GTK_WINDOW (ausculta_main_window_new (GTK_APPLICATION (self))));
+  gtk_window_destroy (g_steal_pointer (&self->upgrade_window));
+}
+
+/* Closing during the upgrade stops it (the archive stays as it was) and
+ * quits once it has stopped. */
+static gboolean
+on_upgrade_close_request (GtkWindow           *window,
+                          AuscultaApplication *self)
+{
+  if (self->upgrade_cancellable == NULL)
+    return FALSE;
+  g_cancellable_cancel (self->upgrade_cancellable);
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  return TRUE;
+}
+
+static GtkWidget *
+new_upgrade_content (AuscultaApplication *self,
+                     const char          *path)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *clamp = adw_clamp_new ();
+  g_autofree char *description = NULL;
+
+  self->upgrade_status = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->upgrade_status, "software-update-available-symbolic");
+  adw_status_page_set_title (self->upgrade_status, _("Upgrading the Archive"));
+  /* Translators: %s is the archive's file */
+  description = g_markup_printf_escaped (_("The archive %s is being upgraded for this version "
+                                           "of Ausculta. With a million measurements this takes "
+                                           "a few minutes; the bench opens when it is done."), path);
+  adw_status_page_set_description (self->upgrade_status, description);
+  self->upgrade_bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_progress_bar_set_show_text (self->upgrade_bar, TRUE);
+  gtk_progress_bar_set_text (self->upgrade_bar, _("Starting…"));
+  self->upgrade_note = gtk_label_new (_("Please do not close Ausculta or switch off the PC. "
+                                        "Interrupting is safe (the archive stays as it was) "
+                                        "but the upgrade then starts again from the beginning."));
+  gtk_label_set_wrap (GTK_LABEL (self->upgrade_note), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->upgrade_note), GTK_JUSTIFY_CENTER);
+  self->upgrade_quit = gtk_button_new_with_mnemonic (_("_Quit"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->upgrade_quit), "app.quit");
+  gtk_widget_set_halign (self->upgrade_quit, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->upgrade_quit, FALSE);
+  /* A step can take half a minute: the spinner shows the app is alive. */
+  self->upgrade_spinner = gtk_spinner_new ();
+  gtk_spinner_start (GTK_SPINNER (self->upgrade_spinner));
+  gtk_widget_set_size_request (self->upgrade_spinner, 32, 32);
+  gtk_box_append (GTK_BOX (box), self->upgrade_spinner);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->upgrade_bar));
+  gtk_box_append (GTK_BOX (box), self->upgrade_note);
+  gtk_box_append (GTK_BOX (box), self->upgrade_quit);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 480);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  adw_status_page_set_child (self->upgrade_status, clamp);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->upgrade_status), TRUE);
+  gtk_box_append (GTK_BOX (content), adw_header_bar_new ());
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->upgrade_status));
+  return content;
+}
+
+/* The window says what takes minutes while the archive at @path is
+ * upgraded in a worker; the main window follows. */
+static void
+start_upgrade (AuscultaApplication *self,
+               const char          *path)
+{
+  self->upgrade_window = GTK_WINDOW (adw_application_window_new (GTK_APPLICATION (self)));
+  gtk_window_set_title (self->upgrade_window, "Ausculta");
+  gtk_window_set_default_size (self->upgrade_window, 720, 640);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self->upgrade_window),
+                                      new_upgrade_content (self, path));
+  g_signal_connect (self->upgrade_window, "close-request",
+                    G_CALLBACK (on_upgrade_close_request), self);
+  self->upgrade_cancellable = g_cancellable_new ();
+  g_application_hold (G_APPLICATION (self));
+  ausculta_archive_open_async (path, on_upgrade_progress, self, self->upgrade_cancellable,
+                               on_upgraded, g_object_ref (self));
+  gtk_window_present (self->upgrade_window);
+}
+
+static void
 ausculta_application_activate (GApplication *app)
 {
+  AuscultaApplication *self = AUSCULTA_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autofree char *path = NULL;
 
   if (window == NULL)
-    window = GTK_WINDOW (ausculta_main_window_new (GTK_APPLICATION (app)));
+    {
+      path = ausculta_default_archive_path ();
+      if (ausculta_archive_needs_upgrade (path))
+        {
+          start_upgrade (self, path);
+          return;
+        }
+      window = GTK_WINDOW (ausculta_main_window_new (GTK_APPLICATION (app)));
+    }
   gtk_window_present (window);
 }
 
@@ -139,6 +292,9 @@ ausculta_application_show_preferences (GSimpleAction *action,
   AuscultaPreferencesWindow *preferences;
   AuscultaArchive *archive = NULL;
 
+  /* Not while the archive is upgraded: nothing is there to set yet. */
+  if (self->upgrade_window != NULL)
+    return;
   if (AUSCULTA_IS_MAIN_WINDOW (parent))
     archive = ausculta_main_window_get_archive (AUSCULTA_MAIN_WINDOW (parent));
   preferences = ausculta_preferences_window_new (parent, self->settings, archive);

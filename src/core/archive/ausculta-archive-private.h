@@ -64,7 +64,8 @@ typedef struct {
 
 guint         ausculta_archive_schema_count_steps (int          from_version,
                                                    int          to_version);
-/* As ausculta_archive_schema_migrate(), one statement at a time. */
+/* As ausculta_archive_schema_migrate(), one statement at a time; the last
+ * of ausculta_archive_schema_count_steps() is the caller's commit. */
 gboolean      ausculta_archive_schema_migrate_observed (sqlite3                       *db,
                                                         int                            from_version,
                                                         int                            to_version,

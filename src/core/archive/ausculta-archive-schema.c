@@ -229,14 +229,15 @@ split_statements (const char *sql)
 /**
  * ausculta_archive_schema_count_steps:
  *
- * Returns: the statements that take an archive from @from_version to
- *   @to_version, the steps an upgrade's progress counts.
+ * Returns: the steps an upgrade from @from_version to @to_version reports:
+ *   each statement that takes it there, and the writing of the result (the
+ *   commit, long for a large archive), which the caller reports.
  */
 guint
 ausculta_archive_schema_count_steps (int from_version,
                                      int to_version)
 {
-  guint n = 0;
+  guint n = 1;
 
   for (int v = from_version; v < to_version; v++)
     {
@@ -295,7 +296,8 @@ run_statements (sqlite3                       *db,
  *   two statements
  *
  * As ausculta_archive_schema_migrate(), one statement at a time: @observer
- * hears (0, total) first, then (k, total) after the k-th statement.
+ * hears (0, total) first, then (k, total) after the k-th statement; the
+ * caller reports (total, total) once it has committed.
  */
 gboolean
 ausculta_archive_schema_migrate_observed (sqlite3                       *db,

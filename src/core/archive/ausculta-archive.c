@@ -450,7 +450,15 @@ migrate (AuscultaArchive               *self,
       ausculta_archive_rollback (db);
       return FALSE;
     }
-  return ausculta_archive_commit (self, db, error);
+  if (!ausculta_archive_commit (self, db, error))
+    return FALSE;
+  if (observer != NULL && observer->progress != NULL)
+    {
+      guint total = ausculta_archive_schema_count_steps (version, AUSCULTA_ARCHIVE_SCHEMA_VERSION);
+
+      observer->progress (total, total, observer->user_data);
+    }
+  return TRUE;
 }
 
 /* From now on a thread of its own checkpoints after the commits of every
