@@ -149,7 +149,7 @@ on_upgraded (GObject      *source,
   g_clear_object (&archive);
   if (!closed)
     gtk_window_present (GTK_WINDOW (ausculta_main_window_new (GTK_APPLICATION (self))));
-  gtk_window_destroy (g_steal_pointer (&self->upgrade_window));
+  gtk_window_destroy (self->upgrade_window);
 }
 
 /* Closing during the upgrade stops it (the archive stays as it was) and
@@ -218,6 +218,7 @@ start_upgrade (AuscultaApplication *self,
                const char          *path)
 {
   self->upgrade_window = GTK_WINDOW (adw_application_window_new (GTK_APPLICATION (self)));
+  g_object_add_weak_pointer (G_OBJECT (self->upgrade_window), (gpointer *) &self->upgrade_window);
   gtk_window_set_title (self->upgrade_window, "Ausculta");
   gtk_window_set_default_size (self->upgrade_window, 720, 640);
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (self->upgrade_window),
@@ -336,6 +337,7 @@ ausculta_application_dispose (GObject *object)
   AuscultaApplication *self = AUSCULTA_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_weak_pointer (&self->upgrade_window);
 
   G_OBJECT_CLASS (ausculta_application_parent_class)->dispose (object);
 }
