@@ -182,9 +182,20 @@ update_actions (AuscultaInspectPage *self)
   /* Nobody switches user in the middle of a motor. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self->login_bar), "login.switch-user", !running);
   /* The serial of the motor being measured is fixed (the field is emptied
-   * when the run ends anyway); a fixed field has no blinking cursor, which
-   * GTK would otherwise fade in and out at every frame of the live views. */
+   * when the run ends anyway). A focused field would still draw its text
+   * cursor at every frame of the live views, asking the X server for the
+   * keyboard each time: the page itself holds the focus during the run
+   * (Escape still stops it, a scanner's Enter does nothing); the field
+   * takes it back when the run ends. */
   gtk_editable_set_editable (GTK_EDITABLE (self->serial_entry), !running);
+  gtk_widget_set_focusable (GTK_WIDGET (self), running);
+  if (running && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    {
+      GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+
+      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->serial_entry)))
+        gtk_widget_grab_focus (GTK_WIDGET (self));
+    }
 }
 
 /* ---- live views ---- */

@@ -174,6 +174,9 @@ test_inspect (void)
   g_signal_emit_by_name (child (page, "serial_entry"), "activate");
   g_assert_cmpint (ausculta_verdict_banner_get_state (AUSCULTA_VERDICT_BANNER (child (page, "banner"))),
                    ==, AUSCULTA_BANNER_RUNNING);
+  /* During the run the page holds the focus: no text cursor is drawn at
+   * every live frame, and a second scan types nowhere. */
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == page);
   g_assert_true (wait_until (cycle_over, page, 90));
 
   /* The live views show the worker threads' spectra at the next frame
@@ -195,6 +198,8 @@ test_inspect (void)
     g_assert_cmpfloat (stats.latency_max_ms, <, 5000.0);
   }
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (page, "serial_entry"))), ==, "");
+  /* Ready for the next scan. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (window)), child (page, "serial_entry")));
 
   measurement = ausculta_inspection_get_measurement (ausculta_inspect_page_get_inspection (AUSCULTA_INSPECT_PAGE (page)));
   g_assert_nonnull (measurement);
