@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <dlfcn.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 
@@ -307,6 +308,24 @@ static const GActionEntry app_actions[] = {
   { .name = "about", .activate = ausculta_application_show_about },
   { .name = "preferences", .activate = ausculta_application_show_preferences },
 };
+
+/* OpenBLAS starts its thread pool when the library is loaded, and each
+ * of its threads then spins (sched_yield) for about 2^28 cycles before it
+ * sleeps: some 100 ms of a core taken from the start-up on a two-core
+ * bench PC, for a pool nothing uses before a model is trained. OpenBLAS's
+ * own blas_thread_shutdown_ (what it runs before a fork) stops the pool,
+ * and its next multi-threaded call starts it again. Looked up at run
+ * time: another BLAS has no such pool, and no such function. Run as the
+ * program is loaded (after the libraries' own constructors): by main()'s
+ * first line the pool has already spun for tens of milliseconds. */
+__attribute__ ((constructor)) static void
+stop_idle_blas_threads (void)
+{
+  void (*shutdown) (void) = (void (*) (void)) dlsym (RTLD_DEFAULT, "blas_thread_shutdown_");
+
+  if (shutdown != NULL)
+    shutdown ();
+}
 
 static void
 ausculta_application_startup (GApplication *app)
