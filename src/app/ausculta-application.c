@@ -312,7 +312,7 @@ static const GActionEntry app_actions[] = {
 /* OpenBLAS starts its thread pool when the library is loaded, and each
  * of its threads then spins (sched_yield) for about 2^28 cycles before it
  * sleeps: some 100 ms of a core taken from the start-up on a two-core
- * bench PC, for a pool nothing uses before a model is trained. OpenBLAS's
+ * bench PC, for a pool the start-up does not use. OpenBLAS's
  * own blas_thread_shutdown_ (what it runs before a fork) stops the pool,
  * and its next multi-threaded call starts it again. Looked up at run
  * time: another BLAS has no such pool, and no such function. Run as the
