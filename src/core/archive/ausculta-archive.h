@@ -158,7 +158,8 @@ AuscultaArchive     *ausculta_archive_open_read_only       (const char          
  * measurements. The upgrade is one transaction: interrupted (cancelled,
  * the process killed, the power cut), the archive stays at its old version
  * and the next opening starts the upgrade again. @done of @total steps
- * (SQL statements, the slow ones each build an index) are finished. */
+ * are finished: its SQL statements (the slow ones each build an index),
+ * then the writing of the result. */
 typedef void (*AuscultaArchiveProgressFunc) (guint    done,
                                              guint    total,
                                              gpointer user_data);
