@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include "ausculta-plot-view.h"
 
 /* What the four plot views share. A live view repaints up to 60 times a
@@ -28,6 +31,8 @@ typedef struct
   PangoLayout     *corner;     /* the corner text, laid out when it changes */
   GskRenderNode   *corner_node; /* ... and drawn: reused while text and place stay */
   double           corner_right;
+  cairo_surface_t *data[2];    /* the data area's images, taking turns */
+  guint            data_turn;
 } AuscultaPlotViewPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (AuscultaPlotView, ausculta_plot_view, GTK_TYPE_WIDGET)
@@ -205,6 +210,8 @@ ausculta_plot_view_dispose (GObject *object)
   g_clear_pointer (&priv->frame, gsk_render_node_unref);
   g_clear_object (&priv->corner);
   g_clear_pointer (&priv->corner_node, gsk_render_node_unref);
+  g_clear_pointer (&priv->data[0], cairo_surface_destroy);
+  g_clear_pointer (&priv->data[1], cairo_surface_destroy);
 
   G_OBJECT_CLASS (ausculta_plot_view_parent_class)->dispose (object);
 }
@@ -433,6 +440,53 @@ title_width (AuscultaPlotView *self)
   pango_layout_set_text (layout, priv->title, -1);
   pango_layout_get_pixel_extents (layout, NULL, &extents);
   return extents.width;
+}
+
+/* The image drawn into takes turns with the one the previous frame shows:
+ * a cairo node keeps a copy-on-write snapshot of the image it paints, and
+ * drawing into that image again would copy it whole. */
+cairo_surface_t *
+ausculta_plot_view_begin_data (AuscultaPlotView       *self,
+                               const AuscultaPlotArea *area)
+{
+  AuscultaPlotViewPrivate *priv = ausculta_plot_view_get_instance_private (self);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  int width = (int) ceil (area->width * scale), height = (int) ceil (area->height * scale);
+  cairo_surface_t **image;
+
+  g_return_val_if_fail (AUSCULTA_IS_PLOT_VIEW (self), NULL);
+
+  priv->data_turn ^= 1;
+  image = &priv->data[priv->data_turn];
+  if (*image == NULL || cairo_image_surface_get_width (*image) != width
+      || cairo_image_surface_get_height (*image) != height)
+    {
+      g_clear_pointer (image, cairo_surface_destroy);
+      *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+      cairo_surface_set_device_scale (*image, scale, scale);
+      return *image;
+    }
+  cairo_surface_flush (*image);
+  memset (cairo_image_surface_get_data (*image), 0, (gsize) cairo_image_surface_get_stride (*image) * height);
+  cairo_surface_mark_dirty (*image);
+  return *image;
+}
+
+void
+ausculta_plot_view_append_data (AuscultaPlotView       *self,
+                                GtkSnapshot            *snapshot,
+                                const AuscultaPlotArea *area)
+{
+  AuscultaPlotViewPrivate *priv = ausculta_plot_view_get_instance_private (self);
+  cairo_t *cr;
+
+  g_return_if_fail (AUSCULTA_IS_PLOT_VIEW (self));
+  g_return_if_fail (priv->data[priv->data_turn] != NULL);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (area->x, area->y, area->width, area->height));
+  cairo_set_source_surface (cr, priv->data[priv->data_turn], area->x, area->y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
 }
 
 /**

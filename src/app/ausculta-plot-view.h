@@ -58,6 +58,14 @@ void        ausculta_plot_view_get_area            (AuscultaPlotView *self,
 guint       ausculta_plot_view_get_n_frames_drawn  (AuscultaPlotView *self);
 
 /* For subclasses, from snapshot_data. */
+/* A cleared, transparent image of the data area (device scale set) to draw
+ * this frame's data into, then shown with ausculta_plot_view_append_data():
+ * one blit instead of a cairo node replaying every shape. */
+cairo_surface_t *ausculta_plot_view_begin_data     (AuscultaPlotView       *self,
+                                                    const AuscultaPlotArea *area);
+void        ausculta_plot_view_append_data         (AuscultaPlotView       *self,
+                                                    GtkSnapshot            *snapshot,
+                                                    const AuscultaPlotArea *area);
 void        ausculta_plot_view_snapshot_corner_text (AuscultaPlotView       *self,
                                                      GtkSnapshot            *snapshot,
                                                      const AuscultaPlotArea *area,

@@ -192,18 +192,51 @@ ausculta_plot_merge_columns (const AuscultaColumnRange *in,
     }
 }
 
-void
-ausculta_plot_fill_columns (cairo_t                   *cr,
-                            const AuscultaPlotArea    *area,
-                            const AuscultaColumnRange *columns,
-                            guint                      n_columns,
-                            double                     thickness)
+/* Sets the pixels of a box given in device pixels, clipped to the image. */
+static void
+fill_box (guint32 *pixels,
+          int      stride,
+          int      width,
+          int      height,
+          double   x,
+          double   y,
+          double   box_width,
+          double   box_height,
+          guint32  pixel)
 {
-  double previous_top = 0, previous_bottom = 0;
-  gboolean connected = FALSE;
+  int x0 = MAX (0, (int) round (x)), x1 = MIN (width, (int) round (x + box_width));
+  int y0 = MAX (0, (int) round (y)), y1 = MIN (height, (int) round (y + box_height));
 
-  cairo_save (cr);
-  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+  for (int row = y0; row < y1; row++)
+    for (int column = x0; column < x1; column++)
+      pixels[(gsize) row * stride + column] = pixel;
+}
+
+void
+ausculta_plot_paint_columns (cairo_surface_t           *image,
+                             const AuscultaPlotArea    *area,
+                             const AuscultaColumnRange *columns,
+                             guint                      n_columns,
+                             double                     thickness,
+                             const GdkRGBA             *color)
+{
+  guint32 pixel = 0xff000000u | (guint32) round (color->red * 255) << 16
+                  | (guint32) round (color->green * 255) << 8 | (guint32) round (color->blue * 255);
+  double previous_top = 0, previous_bottom = 0, scale_x, scale_y;
+  gboolean connected = FALSE;
+  guint32 *pixels;
+  int width, height, stride;
+
+  g_return_if_fail (cairo_image_surface_get_format (image) == CAIRO_FORMAT_ARGB32
+                    || cairo_image_surface_get_format (image) == CAIRO_FORMAT_RGB24);
+  g_return_if_fail (color->alpha == 1.0);
+
+  cairo_surface_flush (image);
+  pixels = (guint32 *) cairo_image_surface_get_data (image);
+  width = cairo_image_surface_get_width (image);
+  height = cairo_image_surface_get_height (image);
+  stride = cairo_image_surface_get_stride (image) / 4;
+  cairo_surface_get_device_scale (image, &scale_x, &scale_y);
   for (guint c = 0; c < n_columns; c++)
     {
       double top, bottom, from, to;
@@ -217,14 +250,14 @@ ausculta_plot_fill_columns (cairo_t                   *cr,
       bottom = round (ausculta_plot_y_for_value (area, columns[c].min));
       from = connected ? MIN (top, previous_bottom) : top;
       to = connected ? MAX (bottom, previous_top) : bottom;
-      cairo_rectangle (cr, area->x + c, from - floor (thickness / 2),
-                       thickness, to - from + thickness);
+      fill_box (pixels, stride, width, height, c * scale_x,
+                (from - floor (thickness / 2) - area->y) * scale_y,
+                thickness * scale_x, (to - from + thickness) * scale_y, pixel);
       previous_top = top;
       previous_bottom = bottom;
       connected = TRUE;
     }
-  cairo_fill (cr);
-  cairo_restore (cr);
+  cairo_surface_mark_dirty (image);
 }
 
 void

@@ -52,16 +52,19 @@ void    ausculta_plot_merge_columns     (const AuscultaColumnRange *in,
                                          guint              n_in,
                                          AuscultaColumnRange *out,
                                          guint              n_out);
-/* Fills column c (at area->x + c) from its max to its min level as one
- * pixel-aligned box, stretched to meet the previous column so that the
- * trace stays connected, @thickness pixels wide and at least as tall;
- * without antialiasing, so that cairo fills boxes instead of tracing a
- * path. The caller sets the source and clips to the area. */
-void    ausculta_plot_fill_columns      (cairo_t           *cr,
-                                         const AuscultaPlotArea *area,
+/* Writes the columns straight into @image, an ARGB32 (or RGB24) image of
+ * the area (its pixel 0, 0 at the area's corner, any device scale), in the
+ * opaque @color: column c is one box from its max to its min level,
+ * stretched to meet the previous column so that the trace stays connected,
+ * @thickness pixels wide and at least as tall, without antialiasing.
+ * Hundreds of small boxes through cairo's path filling cost about ten
+ * times as much. */
+void    ausculta_plot_paint_columns     (cairo_surface_t           *image,
+                                         const AuscultaPlotArea    *area,
                                          const AuscultaColumnRange *columns,
-                                         guint              n_columns,
-                                         double             thickness);
+                                         guint                      n_columns,
+                                         double                     thickness,
+                                         const GdkRGBA             *color);
 
 /* One point of a spectrum reduced for the screen: the strongest bin of a
  * slice of log-frequency, at its own frequency. */

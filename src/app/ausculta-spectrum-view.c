@@ -38,15 +38,17 @@ static GParamSpec *properties[N_PROPS];
 /* The points are equal slices of the area's log-frequency axis, so a
  * point's pixel column follows from its index alone. */
 static void
-fill_trace (cairo_t                *cr,
-            const AuscultaPlotArea *area,
-            const GArray           *points,
-            double                  thickness)
+paint_trace (cairo_surface_t        *image,
+             const AuscultaPlotArea *area,
+             const GArray           *points,
+             double                  thickness,
+             const char             *color)
 {
   const AuscultaSpectrumPoint *point = (const AuscultaSpectrumPoint *) points->data;
   guint n_columns = (guint) ceil (area->width);
   g_autofree AuscultaColumnRange *slices = g_new (AuscultaColumnRange, points->len);
   g_autofree AuscultaColumnRange *columns = g_new (AuscultaColumnRange, n_columns);
+  GdkRGBA rgba;
 
   for (guint i = 0; i < points->len; i++)
     {
@@ -54,7 +56,8 @@ fill_trace (cairo_t                *cr,
       slices[i].filled = isfinite (point[i].level);
     }
   ausculta_plot_merge_columns (slices, points->len, columns, n_columns);
-  ausculta_plot_fill_columns (cr, area, columns, n_columns, thickness);
+  gdk_rgba_parse (&rgba, color);
+  ausculta_plot_paint_columns (image, area, columns, n_columns, thickness, &rgba);
 }
 
 static void
@@ -65,32 +68,22 @@ ausculta_spectrum_view_snapshot_data (AuscultaPlotView       *view,
   AuscultaSpectrumView *self = AUSCULTA_SPECTRUM_VIEW (view);
   g_autofree char *readout = NULL;
   gboolean cursor = self->cursor_x >= area->x && self->cursor_x <= area->x + area->width;
-  GdkRGBA blue, orange, ink;
-  cairo_t *cr;
+  cairo_surface_t *image;
+  GdkRGBA ink;
 
   if (self->levels->len < 2 && !cursor)
     return;
-  gdk_rgba_parse (&blue, AUSCULTA_PLOT_BLUE);
-  gdk_rgba_parse (&orange, AUSCULTA_PLOT_ORANGE);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (area->x, area->y, area->width, area->height));
+  image = ausculta_plot_view_begin_data (view, area);
   if (self->peak_hold && self->peaks->len > 1)
-    {
-      gdk_cairo_set_source_rgba (cr, &orange);
-      fill_trace (cr, area, self->peaks, 1.0);
-    }
+    paint_trace (image, area, self->peaks, 1.0, AUSCULTA_PLOT_ORANGE);
   if (self->levels->len > 1)
-    {
-      gdk_cairo_set_source_rgba (cr, &blue);
-      fill_trace (cr, area, self->levels, 2.0);
-    }
+    paint_trace (image, area, self->levels, 2.0, AUSCULTA_PLOT_BLUE);
+  ausculta_plot_view_append_data (view, snapshot, area);
   if (cursor)
     {
       ausculta_plot_get_ink (GTK_WIDGET (self), &ink);
-      gdk_cairo_set_source_rgba (cr, &ink);
-      cairo_rectangle (cr, round (self->cursor_x), area->y, 1.0, area->height);
-      cairo_fill (cr);
+      gtk_snapshot_append_color (snapshot, &ink, &GRAPHENE_RECT_INIT (round (self->cursor_x), area->y, 1.0, area->height));
     }
-  cairo_destroy (cr);
   readout = cursor ? ausculta_spectrum_view_dup_readout_text (self) : NULL;
   if (readout != NULL)
     ausculta_plot_view_snapshot_corner_text (view, snapshot, area, readout);

@@ -45,7 +45,6 @@ ausculta_waveform_view_snapshot_data (AuscultaPlotView       *view,
   /* Symmetric about zero, the peak 2 pixels inside the border. */
   double half = self->peak > 0 ? self->peak * area->height / (area->height - 4.0) : 1.0;
   GdkRGBA blue;
-  cairo_t *cr;
 
   if (self->n_columns == 0 || n_pixels == 0)
     return;
@@ -53,10 +52,9 @@ ausculta_waveform_view_snapshot_data (AuscultaPlotView       *view,
   symmetric.v_max = half;
   ausculta_plot_merge_columns (self->columns, self->n_columns, pixels, n_pixels);
   gdk_rgba_parse (&blue, AUSCULTA_PLOT_BLUE);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (area->x, area->y, area->width, area->height));
-  gdk_cairo_set_source_rgba (cr, &blue);
-  ausculta_plot_fill_columns (cr, &symmetric, pixels, n_pixels, 1.0);
-  cairo_destroy (cr);
+  ausculta_plot_paint_columns (ausculta_plot_view_begin_data (view, area), &symmetric, pixels, n_pixels,
+                               1.0, &blue);
+  ausculta_plot_view_append_data (view, snapshot, area);
   ausculta_plot_view_snapshot_corner_text (view, snapshot, area, self->peak_text);
 }
 

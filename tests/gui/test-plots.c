@@ -73,20 +73,20 @@ pixel_at (cairo_surface_t *surface,
 }
 
 static void
-test_fill_columns (void)
+test_paint_columns (void)
 {
   /* Levels 0..10 on a 10-pixel-high area: level v is at y = 10 - v. */
   const AuscultaPlotArea area = { .x = 0, .y = 0, .width = 4, .height = 10, .v_min = 0, .v_max = 10 };
   const AuscultaColumnRange columns[] = { { 2, 3, TRUE }, { 7, 8, TRUE }, { 0, 0, FALSE }, { 5, 5, TRUE } };
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 4, 12);
+  cairo_surface_t *doubled = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 8, 24);
+  GdkRGBA blue = { 0, 0, 1, 1 };
   cairo_t *cr = cairo_create (surface);
 
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  cairo_set_source_rgb (cr, 0, 0, 1);
-  ausculta_plot_fill_columns (cr, &area, columns, G_N_ELEMENTS (columns), 1.0);
   cairo_destroy (cr);
-  cairo_surface_flush (surface);
+  ausculta_plot_paint_columns (surface, &area, columns, G_N_ELEMENTS (columns), 1.0, &blue);
   /* Column 0 spans levels 2..3; column 1 jumps up to 7..8 and reaches
    * down to meet it, so the trace has no gap; no antialiased grey. */
   for (int y = 0; y < 12; y++)
@@ -97,6 +97,22 @@ test_fill_columns (void)
       g_assert_cmphex (pixel_at (surface, 2, y), ==, 0xffffff);
       g_assert_cmphex (pixel_at (surface, 3, y), ==, y == 5 ? 0x0000ff : 0xffffff);
     }
+
+  /* On a screen scaled twice, the same trace in device pixels, opaque on
+   * the transparent rest. */
+  cairo_surface_set_device_scale (doubled, 2, 2);
+  ausculta_plot_paint_columns (doubled, &area, columns, G_N_ELEMENTS (columns), 1.0, &blue);
+  for (int y = 0; y < 24; y++)
+    {
+      const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (doubled)
+                                              + y * cairo_image_surface_get_stride (doubled));
+
+      g_assert_cmphex (row[0], ==, y >= 14 && y <= 17 ? 0xff0000ff : 0);
+      g_assert_cmphex (row[1], ==, row[0]);
+      g_assert_cmphex (row[3], ==, y >= 4 && y <= 15 ? 0xff0000ff : 0);
+      g_assert_cmphex (row[4], ==, 0);
+    }
+  cairo_surface_destroy (doubled);
   cairo_surface_destroy (surface);
 }
 
@@ -450,7 +466,7 @@ main (int   argc,
   }
 
   g_test_add_func ("/ausculta/gui/plots/merge-columns", test_merge_columns);
-  g_test_add_func ("/ausculta/gui/plots/fill-columns", test_fill_columns);
+  g_test_add_func ("/ausculta/gui/plots/paint-columns", test_paint_columns);
   g_test_add_func ("/ausculta/gui/plots/spectrum-readout", test_spectrum_readout);
   g_test_add_func ("/ausculta/gui/plots/frame-cached", test_frame_cached);
   g_test_add_func ("/ausculta/gui/plots/bands-violations", test_bands_violations);
