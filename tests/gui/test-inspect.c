@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "ausculta-application.h"
 #include "ausculta-archive.h"
@@ -13,6 +14,7 @@
 #include "ausculta-live-view.h"
 #include "ausculta-login-bar.h"
 #include "ausculta-main-window.h"
+#include "ausculta-plot-view.h"
 #include "ausculta-verdict-banner.h"
 
 /* The Inspect page as an inspector uses it, in-process: log in with a PIN,
@@ -269,6 +271,74 @@ test_inspect (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* @text with @from, found once, replaced by @to. */
+static char *
+replace_once (const char *text,
+              const char *from,
+              const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  return g_strjoinv (to, parts);
+}
+
+static const char *
+view_title (GtkWidget  *page,
+            const char *view,
+            const char *plot)
+{
+  GObject *widget = gtk_widget_get_template_child (child (page, view), AUSCULTA_TYPE_LIVE_VIEW, plot);
+
+  return ausculta_plot_view_get_title (AUSCULTA_PLOT_VIEW (widget));
+}
+
+/* A profile chosen (or calibrated) in Preferences while the page shows
+ * another one: the live views name its channels from the next motor on. */
+static void
+test_profile_names_views (void)
+{
+  g_autofree char *path = write_short_profile ();
+  g_autofree char *text = NULL;
+  g_autofree char *renamed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaProfile) profile = NULL;
+  AuscultaInspection *inspection;
+  GtkWidget *window, *page;
+
+  g_setenv ("AUSCULTA_PROFILE", path, TRUE);
+  g_application_activate (G_APPLICATION (the_app));
+  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (the_app)));
+  page = GTK_WIDGET (gtk_widget_get_template_child (window, AUSCULTA_TYPE_MAIN_WINDOW, "inspect_page"));
+  inspection = ausculta_inspect_page_get_inspection (AUSCULTA_INSPECT_PAGE (page));
+  g_assert_cmpstr (view_title (page, "first_view", "spectrum_view"), ==, "AC spectrum");
+
+  /* The same bench with its microphone channel called "mic". */
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  renamed = replace_once (text, "[channel AC]", "[channel mic]");
+  g_free (text);
+  text = replace_once (renamed, "channels=AC;vib", "channels=mic;vib");
+  g_free (renamed);
+  /* The historical column names are the AC channel's. */
+  renamed = replace_once (text, "naming=historical", "naming=generated");
+  g_free (text);
+  text = g_steal_pointer (&renamed);
+  profile = ausculta_profile_load_from_data (text, -1, "renamed.ini", &error);
+  g_assert_no_error (error);
+  ausculta_inspection_set_profile (inspection, profile);
+  g_assert_cmpstr (view_title (page, "first_view", "spectrum_view"), ==, "AC spectrum");
+
+  gtk_editable_set_text (GTK_EDITABLE (child (page, "serial_entry")), "SN-RENAMED");
+  g_signal_emit_by_name (child (page, "serial_entry"), "activate");
+  g_assert_cmpstr (view_title (page, "first_view", "spectrum_view"), ==, "mic spectrum");
+  g_assert_cmpstr (view_title (page, "first_view", "spectrogram_view"), ==, "mic spectrogram");
+  g_assert_cmpstr (view_title (page, "second_view", "bands_view"), ==, "vib third octaves");
+  g_assert_true (wait_until (cycle_over, page, 90));
+  g_test_message ("first feature: %s", ausculta_inspection_get_measurement (inspection)->feature_names[0]);
+  g_assert_nonnull (strstr (ausculta_inspection_get_measurement (inspection)->feature_names[0], "mic"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -282,6 +352,7 @@ main (int   argc,
     return 0;
 
   g_test_add_func ("/ausculta/gui/inspect/login-scan-run", test_inspect);
+  g_test_add_func ("/ausculta/gui/inspect/profile-names-views", test_profile_names_views);
 
   status = g_test_run ();
   g_clear_object (&the_app);
