@@ -55,12 +55,12 @@ band_extent (const AuscultaPlotArea *area,
 }
 
 static void
-draw_bands (AuscultaBandsView      *self,
-            cairo_t                *cr,
-            const AuscultaPlotArea *area,
-            const GdkRGBA          *ink)
+paint_bands (AuscultaBandsView      *self,
+             cairo_surface_t        *image,
+             const AuscultaPlotArea *area,
+             const GdkRGBA          *ink)
 {
-  GdkRGBA blue, red;
+  GdkRGBA blue, red, band = { ink->red, ink->green, ink->blue, 0.18f };
   double bottom = area->y + area->height;
 
   gdk_rgba_parse (&blue, AUSCULTA_PLOT_BLUE);
@@ -77,14 +77,11 @@ draw_bands (AuscultaBandsView      *self,
           double y_high = ausculta_plot_y_for_value (area, g_array_index (self->high, double, i));
           double y_low = ausculta_plot_y_for_value (area, g_array_index (self->low, double, i));
 
-          cairo_set_source_rgba (cr, ink->red, ink->green, ink->blue, 0.18);
-          cairo_rectangle (cr, x0 - 1.0, y_high, x1 - x0 + 2.0, y_low - y_high);
-          cairo_fill (cr);
+          ausculta_plot_paint_box (image, area, x0 - 1.0, y_high, x1 - x0 + 2.0, y_low - y_high, &band);
         }
       y = ausculta_plot_y_for_value (area, level);
-      gdk_cairo_set_source_rgba (cr, band_violates (self, i) ? &red : &blue);
-      cairo_rectangle (cr, x0 + 1.0, y, MAX (1.0, x1 - x0 - 2.0), bottom - y);
-      cairo_fill (cr);
+      ausculta_plot_paint_box (image, area, x0 + 1.0, y, MAX (1.0, x1 - x0 - 2.0), bottom - y,
+                               band_violates (self, i) ? &red : &blue);
     }
 }
 
@@ -95,14 +92,12 @@ ausculta_bands_view_snapshot_data (AuscultaPlotView       *view,
 {
   AuscultaBandsView *self = AUSCULTA_BANDS_VIEW (view);
   GdkRGBA ink;
-  cairo_t *cr;
 
   if (self->levels->len == 0)
     return;
   ausculta_plot_get_ink (GTK_WIDGET (self), &ink);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (area->x, area->y, area->width, area->height));
-  draw_bands (self, cr, area, &ink);
-  cairo_destroy (cr);
+  paint_bands (self, ausculta_plot_view_begin_data (view, area), area, &ink);
+  ausculta_plot_view_append_data (view, snapshot, area);
 }
 
 static void

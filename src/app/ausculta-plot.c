@@ -192,7 +192,18 @@ ausculta_plot_merge_columns (const AuscultaColumnRange *in,
     }
 }
 
-/* Sets the pixels of a box given in device pixels, clipped to the image. */
+/* Premultiplied ARGB32 of an RGBA colour. */
+static guint32
+premultiplied (const GdkRGBA *color)
+{
+  double alpha = CLAMP (color->alpha, 0.0, 1.0);
+
+  return (guint32) round (alpha * 255) << 24 | (guint32) round (alpha * color->red * 255) << 16
+         | (guint32) round (alpha * color->green * 255) << 8 | (guint32) round (alpha * color->blue * 255);
+}
+
+/* Paints a box given in device pixels, clipped to the image: opaque
+ * pixels are set, translucent ones laid over what is there. */
 static void
 fill_box (guint32 *pixels,
           int      stride,
@@ -206,10 +217,43 @@ fill_box (guint32 *pixels,
 {
   int x0 = MAX (0, (int) round (x)), x1 = MIN (width, (int) round (x + box_width));
   int y0 = MAX (0, (int) round (y)), y1 = MIN (height, (int) round (y + box_height));
+  guint32 keep = 255 - (pixel >> 24);
 
   for (int row = y0; row < y1; row++)
     for (int column = x0; column < x1; column++)
-      pixels[(gsize) row * stride + column] = pixel;
+      {
+        guint32 *p = &pixels[(gsize) row * stride + column];
+        guint32 blended = 0;
+
+        if (keep == 0)
+          {
+            *p = pixel;
+            continue;
+          }
+        for (int shift = 0; shift < 32; shift += 8)
+          blended |= (((pixel >> shift) & 0xff) + (((*p >> shift) & 0xff) * keep + 127) / 255) << shift;
+        *p = blended;
+      }
+}
+
+void
+ausculta_plot_paint_box (cairo_surface_t        *image,
+                         const AuscultaPlotArea *area,
+                         double                  x,
+                         double                  y,
+                         double                  width,
+                         double                  height,
+                         const GdkRGBA          *color)
+{
+  double scale_x, scale_y;
+
+  cairo_surface_flush (image);
+  cairo_surface_get_device_scale (image, &scale_x, &scale_y);
+  fill_box ((guint32 *) cairo_image_surface_get_data (image), cairo_image_surface_get_stride (image) / 4,
+            cairo_image_surface_get_width (image), cairo_image_surface_get_height (image),
+            (x - area->x) * scale_x, (y - area->y) * scale_y, width * scale_x, height * scale_y,
+            premultiplied (color));
+  cairo_surface_mark_dirty (image);
 }
 
 void
@@ -220,8 +264,7 @@ ausculta_plot_paint_columns (cairo_surface_t           *image,
                              double                     thickness,
                              const GdkRGBA             *color)
 {
-  guint32 pixel = 0xff000000u | (guint32) round (color->red * 255) << 16
-                  | (guint32) round (color->green * 255) << 8 | (guint32) round (color->blue * 255);
+  guint32 pixel = premultiplied (color);
   double previous_top = 0, previous_bottom = 0, scale_x, scale_y;
   gboolean connected = FALSE;
   guint32 *pixels;

@@ -65,6 +65,16 @@ void    ausculta_plot_paint_columns     (cairo_surface_t           *image,
                                          guint                      n_columns,
                                          double                     thickness,
                                          const GdkRGBA             *color);
+/* Paints a box (in the widget's coordinates, like @area) into @image, an
+ * ARGB32 image of the area as above, rounded to whole device pixels; a
+ * translucent @color is laid over what is there. */
+void    ausculta_plot_paint_box         (cairo_surface_t           *image,
+                                         const AuscultaPlotArea    *area,
+                                         double                     x,
+                                         double                     y,
+                                         double                     width,
+                                         double                     height,
+                                         const GdkRGBA             *color);
 
 /* One point of a spectrum reduced for the screen: the strongest bin of a
  * slice of log-frequency, at its own frequency. */

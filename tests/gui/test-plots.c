@@ -116,6 +116,30 @@ test_paint_columns (void)
   cairo_surface_destroy (surface);
 }
 
+static void
+test_paint_box (void)
+{
+  /* An area at (10, 20) in its widget; the image is the area's. */
+  const AuscultaPlotArea area = { .x = 10, .y = 20, .width = 8, .height = 8, .v_min = 0, .v_max = 1 };
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 8, 8);
+  const guint32 *pixels = (const guint32 *) cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image) / 4;
+  GdkRGBA blue = { 0, 0, 1, 1 }, half_white = { 1, 1, 1, 0.5 };
+
+  /* Rounded to whole pixels: 11.6 → 12, 2.8 wide → to 14.4 → 14. */
+  ausculta_plot_paint_box (image, &area, 11.6, 21.0, 2.8, 3.0, &blue);
+  ausculta_plot_paint_box (image, &area, 13.0, 21.0, 2.0, 1.0, &half_white);
+  g_assert_cmphex (pixels[1 * stride + 1], ==, 0);
+  g_assert_cmphex (pixels[1 * stride + 2], ==, 0xff0000ff);
+  g_assert_cmphex (pixels[3 * stride + 3], ==, 0xff0000ff);
+  g_assert_cmphex (pixels[4 * stride + 3], ==, 0);
+  /* Half white (premultiplied 0x80808080) over blue, and over nothing. */
+  g_assert_cmphex (pixels[1 * stride + 3], ==, 0xff8080ff);
+  g_assert_cmphex (pixels[1 * stride + 4], ==, 0x80808080);
+  g_assert_cmphex (pixels[1 * stride + 5], ==, 0);
+  cairo_surface_destroy (image);
+}
+
 static double *
 spectrum_with_peak (gsize n, double floor_db, double peak_hz, double peak_db)
 {
@@ -467,6 +491,7 @@ main (int   argc,
 
   g_test_add_func ("/ausculta/gui/plots/merge-columns", test_merge_columns);
   g_test_add_func ("/ausculta/gui/plots/paint-columns", test_paint_columns);
+  g_test_add_func ("/ausculta/gui/plots/paint-box", test_paint_box);
   g_test_add_func ("/ausculta/gui/plots/spectrum-readout", test_spectrum_readout);
   g_test_add_func ("/ausculta/gui/plots/frame-cached", test_frame_cached);
   g_test_add_func ("/ausculta/gui/plots/bands-violations", test_bands_violations);
