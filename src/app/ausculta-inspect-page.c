@@ -8,10 +8,9 @@
 
 #include "ausculta-bench.h"
 #include "ausculta-inspect-page.h"
-#include "ausculta-sync-status.h"
+#include "ausculta-sync-badge.h"
 #include "ausculta-live-view.h"
 #include "ausculta-login-bar.h"
-#include "ausculta-outbox.h"
 #include "ausculta-run-progress.h"
 #include "ausculta-verdict-banner.h"
 
@@ -41,9 +40,7 @@ struct _AuscultaInspectPage
   GCancellable          *cancellable;
   char                  *operator_name;
   guint                  counts[4];          /* per AuscultaVerdict */
-  guint                  sync_timeout;
-  guint                  sync_idle;          /* the first count, once the window is drawn */
-  GCancellable          *sync_cancellable;   /* the outbox count in flight, if any */
+  AuscultaSyncBadge     *sync_badge;
   char                  *setup_notes;
 };
 
@@ -78,95 +75,6 @@ update_counters (AuscultaInspectPage *self)
                           self->counts[AUSCULTA_VERDICT_OK], self->counts[AUSCULTA_VERDICT_NOK],
                           self->counts[AUSCULTA_VERDICT_REPEAT]);
   gtk_label_set_label (self->counters_label, text);
-}
-
-static void
-show_sync_badge (AuscultaInspectPage       *self,
-                 const AuscultaOutboxStats *stats)
-{
-  g_autofree char *text = NULL;
-  AuscultaSyncMonitor *monitor;
-
-  gtk_widget_remove_css_class (GTK_WIDGET (self->sync_label), "synced");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->sync_label), "offline");
-  if (stats == NULL)
-    text = g_strdup (_("Not archiving"));
-  else if (stats->backlog == 0 && stats->last_success == NULL)
-    text = g_strdup (_("Nothing to sync"));
-  else if (stats->backlog == 0)
-    {
-      text = g_strdup (_("Synced"));
-      gtk_widget_add_css_class (GTK_WIDGET (self->sync_label), "synced");
-    }
-  else
-    {
-      /* Translators: the sync badge, %u measurements wait for the network */
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline · %u queued",
-                                           "Offline · %u queued", (gulong) stats->backlog),
-                              (guint) stats->backlog);
-      gtk_widget_add_css_class (GTK_WIDGET (self->sync_label), "offline");
-    }
-  gtk_label_set_label (self->sync_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_label), TRUE);
-  /* The workers' own words: which target is offline and why. */
-  monitor = ausculta_sync_monitor_get_default ();
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_label),
-                               monitor != NULL ? ausculta_sync_monitor_get_summary (monitor) : NULL);
-}
-
-/* Counting a million-row outbox takes a while: never on the main thread. */
-static void
-count_outbox_in_thread (GTask        *task,
-                        gpointer      source,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
-{
-  g_task_return_pointer (task, ausculta_outbox_get_stats (task_data, AUSCULTA_OUTBOX_TARGET_MONGODB, NULL),
-                         (GDestroyNotify) ausculta_outbox_stats_free);
-}
-
-static void
-on_outbox_counted (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  AuscultaInspectPage *self = AUSCULTA_INSPECT_PAGE (source);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AuscultaOutboxStats) stats = g_task_propagate_pointer (G_TASK (result), &error);
-
-  /* Disposed: the widgets are gone. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->sync_cancellable);
-  show_sync_badge (self, stats);
-}
-
-static gboolean
-update_sync_badge (gpointer user_data)
-{
-  AuscultaInspectPage *self = user_data;
-  g_autoptr(GTask) task = NULL;
-
-  if (self->archive == NULL)
-    show_sync_badge (self, NULL);
-  if (self->archive == NULL || self->sync_cancellable != NULL)
-    return G_SOURCE_CONTINUE;
-  self->sync_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->sync_cancellable, on_outbox_counted, NULL);
-  g_task_set_source_tag (task, update_sync_badge);
-  g_task_set_task_data (task, g_object_ref (self->archive), g_object_unref);
-  g_task_run_in_thread (task, count_outbox_in_thread);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-first_sync_badge (gpointer user_data)
-{
-  AuscultaInspectPage *self = user_data;
-
-  self->sync_idle = 0;
-  update_sync_badge (self);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -355,7 +263,7 @@ on_run_finished (GObject      *object,
       self->counts[AUSCULTA_VERDICT_REPEAT]++;
       update_counters (self);
     }
-  update_sync_badge (self);
+  ausculta_sync_badge_update (self->sync_badge);
   update_actions (self);
   /* Ready for the next scan. */
   gtk_editable_set_text (GTK_EDITABLE (self->serial_entry), "");
@@ -511,10 +419,7 @@ ausculta_inspect_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_cancellable_cancel (self->sync_cancellable);
-  g_clear_object (&self->sync_cancellable);
-  g_clear_handle_id (&self->sync_timeout, g_source_remove);
-  g_clear_handle_id (&self->sync_idle, g_source_remove);
+  g_clear_object (&self->sync_badge);
   /* Waits for a block being handed to the views, which go below. */
   if (self->inspection != NULL)
     ausculta_inspection_set_block_sink (self->inspection, NULL, NULL, NULL);
@@ -614,11 +519,8 @@ ausculta_inspect_page_init (AuscultaInspectPage *self)
   g_signal_connect_object (self->login_bar, "notify::user-name", G_CALLBACK (on_user_name), self, 0);
   ausculta_login_bar_set_archive (self->login_bar, self->archive);
   update_counters (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_label), FALSE);
-  /* At a low priority: the window's first frame goes first. */
-  self->sync_idle = g_idle_add_full (G_PRIORITY_LOW, first_sync_badge, self, NULL);
+  self->sync_badge = ausculta_sync_badge_new (self->sync_label, self->archive);
   update_actions (self);
-  self->sync_timeout = g_timeout_add_seconds (5, update_sync_badge, self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
 }
 
