@@ -48,6 +48,10 @@ struct _AuscultaLiveWorker
   float             *frame;       /* the ring unrolled, oldest first */
   AuscultaBand       bands[AUSCULTA_LIVE_MAX_BANDS];
   guint              n_bands;
+  double             f_max;       /* of the spectrum and the spectrogram */
+  /* The bins under the spectrum's points and the spectrogram's rows. */
+  AuscultaSpectrumSlices *points;
+  AuscultaSpectrumSlices *rows;
 };
 
 static void
@@ -57,6 +61,8 @@ clear_spectrum (AuscultaLiveWorker *worker)
     ausculta_spectrum_clear (&worker->spectrum);
   worker->sample_rate = 0;
   g_clear_pointer (&worker->power, g_free);
+  g_clear_pointer (&worker->points, ausculta_spectrum_slices_free);
+  g_clear_pointer (&worker->rows, ausculta_spectrum_slices_free);
 }
 
 static gboolean
@@ -73,6 +79,7 @@ prepare_spectrum (AuscultaLiveWorker *worker,
     .peak_hold = FALSE,
   };
   g_autoptr(GError) error = NULL;
+  double bin_width;
 
   if (worker->sample_rate == sample_rate)
     return TRUE;
@@ -84,6 +91,12 @@ prepare_spectrum (AuscultaLiveWorker *worker,
     }
   worker->sample_rate = sample_rate;
   worker->power = g_new (double, worker->spectrum.n_bins);
+  bin_width = ausculta_spectrum_bin_width (&worker->spectrum);
+  worker->f_max = MAX (10.0 * F_MIN, (worker->spectrum.n_bins - 1) * bin_width);
+  worker->points = ausculta_spectrum_slices_new (worker->spectrum.n_bins, bin_width, F_MIN, worker->f_max,
+                                                 AUSCULTA_LIVE_SPECTRUM_POINTS);
+  worker->rows = ausculta_spectrum_slices_new (worker->spectrum.n_bins, bin_width, F_MIN, worker->f_max,
+                                               AUSCULTA_SPECTROGRAM_ROWS);
   worker->n_bands = ausculta_bands_fractional_octave (3, 12.5, MIN (20000.0, sample_rate / 2.2),
                                                       worker->bands, AUSCULTA_LIVE_MAX_BANDS, &error);
   return TRUE;
@@ -182,13 +195,11 @@ compute_frame (AuscultaLiveWorker *worker,
     frame->centres[i] = worker->bands[i].center;
   frame->n_bands = worker->n_bands;
   frame->f_min = F_MIN;
-  frame->f_max = MAX (10.0 * F_MIN, (n_bins - 1) * bin_width);
+  frame->f_max = worker->f_max;
   /* The strongest bin per point is the same in power as in dB: reduced
    * first, only the points go through the logarithm, not every bin. */
-  ausculta_plot_reduce_spectrum (worker->power, n_bins, bin_width, frame->f_min, frame->f_max,
-                                 frame->spectrum, AUSCULTA_LIVE_SPECTRUM_POINTS);
-  ausculta_plot_reduce_spectrum (worker->power, n_bins, bin_width, frame->f_min, frame->f_max,
-                                 frame->rows, AUSCULTA_SPECTROGRAM_ROWS);
+  ausculta_spectrum_slices_reduce (worker->points, worker->power, frame->spectrum);
+  ausculta_spectrum_slices_reduce (worker->rows, worker->power, frame->rows);
   for (guint p = 0; p < AUSCULTA_LIVE_SPECTRUM_POINTS; p++)
     ausculta_spectrum_to_db (&frame->spectrum[p].level, 1, TRUE, reference);
   for (guint r = 0; r < AUSCULTA_SPECTROGRAM_ROWS; r++)

@@ -324,6 +324,72 @@ ausculta_plot_colormap (double  t,
   *b = (guint8) lround (stops[i][2] + f * (stops[i + 1][2] - stops[i][2]));
 }
 
+struct _AuscultaSpectrumSlices
+{
+  guint   n_points;
+  double  bin_width;
+  gsize  *first;   /* per point, its bins first..last */
+  gsize  *last;
+};
+
+AuscultaSpectrumSlices *
+ausculta_spectrum_slices_new (gsize  n_bins,
+                              double bin_width,
+                              double f_min,
+                              double f_max,
+                              guint  n_points)
+{
+  AuscultaSpectrumSlices *slices;
+  AuscultaPlotArea axis = { .x = 0, .y = 0, .width = n_points, .height = 1,
+                            .f_min = f_min, .f_max = f_max };
+
+  g_return_val_if_fail (n_bins > 0, NULL);
+
+  slices = g_new0 (AuscultaSpectrumSlices, 1);
+  slices->n_points = n_points;
+  slices->bin_width = bin_width;
+  slices->first = g_new (gsize, n_points);
+  slices->last = g_new (gsize, n_points);
+  for (guint p = 0; p < n_points; p++)
+    {
+      double f0 = ausculta_plot_frequency_for_x (&axis, p);
+      double f1 = ausculta_plot_frequency_for_x (&axis, p + 1);
+      gsize i0 = (gsize) MAX (1.0, floor (f0 / bin_width + 0.5));
+      gsize i1 = (gsize) MAX ((double) i0, floor (f1 / bin_width + 0.5));
+
+      slices->first[p] = MIN (i0, n_bins - 1);
+      slices->last[p] = MIN (i1, n_bins - 1);
+    }
+  return slices;
+}
+
+void
+ausculta_spectrum_slices_free (AuscultaSpectrumSlices *slices)
+{
+  if (slices == NULL)
+    return;
+  g_free (slices->first);
+  g_free (slices->last);
+  g_free (slices);
+}
+
+void
+ausculta_spectrum_slices_reduce (const AuscultaSpectrumSlices *slices,
+                                 const double                 *levels,
+                                 AuscultaSpectrumPoint        *points)
+{
+  for (guint p = 0; p < slices->n_points; p++)
+    {
+      gsize best = slices->first[p];
+
+      for (gsize i = best + 1; i <= slices->last[p]; i++)
+        if (levels[i] > levels[best] || !isfinite (levels[best]))
+          best = i;
+      points[p].frequency = best * slices->bin_width;
+      points[p].level = levels[best];
+    }
+}
+
 void
 ausculta_plot_reduce_spectrum (const double          *levels,
                                gsize                  n_bins,
@@ -333,23 +399,12 @@ ausculta_plot_reduce_spectrum (const double          *levels,
                                AuscultaSpectrumPoint *points,
                                guint                  n_points)
 {
-  AuscultaPlotArea slices = { .x = 0, .y = 0, .width = n_points, .height = 1,
-                              .f_min = f_min, .f_max = f_max };
+  g_autoptr(AuscultaSpectrumSlices) slices = NULL;
 
-  for (guint p = 0; p < n_points; p++)
-    {
-      double f0 = ausculta_plot_frequency_for_x (&slices, p);
-      double f1 = ausculta_plot_frequency_for_x (&slices, p + 1);
-      gsize i0 = (gsize) MAX (1.0, floor (f0 / bin_width + 0.5));
-      gsize i1 = (gsize) MAX ((double) i0, floor (f1 / bin_width + 0.5));
-      gsize best = MIN (i0, n_bins - 1);
+  g_return_if_fail (n_bins > 0);
 
-      for (gsize i = i0 + 1; i <= i1 && i < n_bins; i++)
-        if (levels[i] > levels[best] || !isfinite (levels[best]))
-          best = i;
-      points[p].frequency = best * bin_width;
-      points[p].level = levels[best];
-    }
+  slices = ausculta_spectrum_slices_new (n_bins, bin_width, f_min, f_max, n_points);
+  ausculta_spectrum_slices_reduce (slices, levels, points);
 }
 
 double

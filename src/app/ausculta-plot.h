@@ -95,6 +95,21 @@ void    ausculta_plot_reduce_spectrum   (const double      *levels,
                                          double             f_max,
                                          AuscultaSpectrumPoint *points,
                                          guint              n_points);
+/* The same reduction with the slices' bins worked out once for a
+ * spectrum's size and range: the live views reduce 120 spectra a second,
+ * and placing the slices costs three logarithms or powers each. */
+typedef struct _AuscultaSpectrumSlices AuscultaSpectrumSlices;
+
+AuscultaSpectrumSlices *ausculta_spectrum_slices_new    (gsize                         n_bins,
+                                                         double                        bin_width,
+                                                         double                        f_min,
+                                                         double                        f_max,
+                                                         guint                         n_points);
+void                    ausculta_spectrum_slices_free   (AuscultaSpectrumSlices       *slices);
+void                    ausculta_spectrum_slices_reduce (const AuscultaSpectrumSlices *slices,
+                                                         const double                 *levels,
+                                                         AuscultaSpectrumPoint        *points);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuscultaSpectrumSlices, ausculta_spectrum_slices_free)
 /* Reduces n samples to one min/max range per column (n_columns of them,
  * fewer when there are fewer samples); returns the largest absolute
  * finite sample. Pure: safe from any thread. */
