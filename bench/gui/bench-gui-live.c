@@ -18,8 +18,9 @@
 
 /* Issue 7 item 6, through the real pipeline: the app's window under Xvfb,
  * the simulator paced in real time, 2 channels at 48 kHz, the live views
- * (16384-point spectrum, third octaves, spectrogram, waveform) during a
- * cycle of two RUN_S-second runs. Measures the paints per second that
+ * (16384-point spectrum, third octaves, spectrogram, waveform) during the
+ * capture of a motor (two RUN_S-second runs), the second after launch (the
+ * first is measured too, see measure_live()). Measures the paints per second that
  * showed a new live frame of both channels (and, as a detail, all the
  * frame clock's paints), the process's CPU share (getrusage over the capture /
  * wall time), the capture-to-pixel latency (a block's capture time to the
@@ -285,12 +286,15 @@ typedef struct
   char   *threads;
 } LiveResult;
 
+/* One motor, measured from the start of its capture to the end; returns
+ * once the page is ready for the next serial. */
 static void
-measure_live (AuscultaApplication *app,
-              LiveResult          *result)
+measure_cycle (GtkWidget          *window,
+               GtkWidget          *page,
+               AuscultaInspection *inspection,
+               const char         *serial,
+               LiveResult         *result)
 {
-  GtkWidget *window, *page;
-  AuscultaInspection *inspection;
   AuscultaLiveStats stats[2];
   guint n_paints = 0, n_layouts = 0;
   gulong paint_id, layout_id;
@@ -300,13 +304,7 @@ measure_live (AuscultaApplication *app,
   g_autoptr(GHashTable) threads_start = NULL;
   g_autoptr(GHashTable) threads_end = NULL;
 
-  g_application_activate (G_APPLICATION (app));
-  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  page = GTK_WIDGET (gtk_widget_get_template_child (window, AUSCULTA_TYPE_MAIN_WINDOW, "inspect_page"));
-  inspection = ausculta_inspect_page_get_inspection (AUSCULTA_INSPECT_PAGE (page));
-  for (gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC; g_get_monotonic_time () < until;)
-    g_main_context_iteration (NULL, FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (page_child (page, "serial_entry")), "SN-BENCH-LIVE");
+  gtk_editable_set_text (GTK_EDITABLE (page_child (page, "serial_entry")), serial);
   g_signal_emit_by_name (page_child (page, "serial_entry"), "activate");
   while (!capturing (inspection))
     g_main_context_iteration (NULL, TRUE);
@@ -341,15 +339,36 @@ measure_live (AuscultaApplication *app,
   result->skipped = stats[0].n_blocks_skipped + stats[1].n_blocks_skipped;
   while (ausculta_inspection_is_running (inspection))
     g_main_context_iteration (NULL, TRUE);
+  /* Start is enabled again once the page has shown the verdict. */
+  while (!gtk_widget_get_sensitive (page_child (page, "start_button")))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The first motor after launch pays for first use: the views' images and
+ * the X shared memory for a whole window of damage are set up during its
+ * first frames, which come late. It is measured and printed; the headline
+ * is the next motor's, as at the bench for the rest of a shift. */
+static void
+measure_live (AuscultaApplication *app,
+              LiveResult          *first,
+              LiveResult          *result)
+{
+  GtkWidget *window, *page;
+  AuscultaInspection *inspection;
+
+  g_application_activate (G_APPLICATION (app));
+  window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  page = GTK_WIDGET (gtk_widget_get_template_child (window, AUSCULTA_TYPE_MAIN_WINDOW, "inspect_page"));
+  inspection = ausculta_inspect_page_get_inspection (AUSCULTA_INSPECT_PAGE (page));
+  for (gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC; g_get_monotonic_time () < until;)
+    g_main_context_iteration (NULL, FALSE);
+  measure_cycle (window, page, inspection, "SN-BENCH-FIRST", first);
+  measure_cycle (window, page, inspection, "SN-BENCH-LIVE", result);
   /* Screenshots in the middle of another motor, outside the measurement. */
   if (g_getenv ("AUSCULTA_SHOT_DIR") != NULL)
     {
       gint64 give_up = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-      /* Start is enabled again once the page has shown the verdict. */
-      while (!gtk_widget_get_sensitive (page_child (page, "start_button"))
-             && g_get_monotonic_time () < give_up)
-        g_main_context_iteration (NULL, FALSE);
       gtk_editable_set_text (GTK_EDITABLE (page_child (page, "serial_entry")), "SN-BENCH-SHOT");
       g_signal_emit_by_name (page_child (page, "serial_entry"), "activate");
       while (!capturing (inspection) && g_get_monotonic_time () < give_up)
@@ -372,7 +391,7 @@ main (int   argc,
   g_autofree char *profile = NULL;
   g_autofree char *archive = NULL;
   g_autoptr(AuscultaApplication) app = NULL;
-  LiveResult live = { 0 };
+  LiveResult live = { 0 }, first = { 0 };
   double first_ms = 0, cold_ms = 0, first_cpu_ms = 0, empty_ms = 0, empty_cold_ms = 0;
   double empty_cpu_ms = 0;
   g_autofree char *empty = NULL;
@@ -419,13 +438,17 @@ main (int   argc,
   adw_init ();
   app = ausculta_application_new (G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, NULL);
-  measure_live (app, &live);
+  measure_live (app, &first, &live);
 
   printf ("live views, 2 channels at 48 kHz, 16384-point spectrum, third octaves, spectrogram, "
           "waveform; simulator in real time, %d s runs; GSK_RENDERER=%s\n", RUN_S,
           g_getenv ("GSK_RENDERER"));
   printf ("ausculta: %.1f fps showing new live data (paints that showed a new frame of each "
-          "channel)\n", live.fps_live);
+          "channel; the second motor after launch)\n", live.fps_live);
+  printf ("first motor after launch: %.1f fps showing new live data, %.1f painted, %.1f %% of one "
+          "core (its first frames set up the views' images and the X shared memory)\n",
+          first.fps_live, first.fps_paints, first.cpu_percent);
+  g_free (first.threads);
   printf ("painted: %.1f fps (frame clock paints, new live data or not); %.1f window layouts/s\n",
           live.fps_paints, live.layouts_per_s);
   printf ("reference: 60 fps (target)\nratio: %.2fx\n", live.fps_live / 60.0);
