@@ -16,14 +16,6 @@ struct _AuscultaRunProgress
 
 G_DEFINE_FINAL_TYPE (AuscultaRunProgress, ausculta_run_progress, GTK_TYPE_WIDGET)
 
-enum {
-  PROP_0,
-  PROP_FRACTION,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 /* The theme's accent (libadwaita's accent_bg_color), blue without one. */
 static void
 get_accent (GtkWidget *widget,
@@ -74,55 +66,12 @@ ausculta_run_progress_measure (GtkWidget      *widget,
 }
 
 static void
-ausculta_run_progress_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  AuscultaRunProgress *self = AUSCULTA_RUN_PROGRESS (object);
-
-  switch (prop_id)
-    {
-    case PROP_FRACTION:
-      g_value_set_double (value, self->fraction);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ausculta_run_progress_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  AuscultaRunProgress *self = AUSCULTA_RUN_PROGRESS (object);
-
-  switch (prop_id)
-    {
-    case PROP_FRACTION:
-      ausculta_run_progress_set_fraction (self, g_value_get_double (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 ausculta_run_progress_class_init (AuscultaRunProgressClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = ausculta_run_progress_get_property;
-  object_class->set_property = ausculta_run_progress_set_property;
   widget_class->snapshot = ausculta_run_progress_snapshot;
   widget_class->measure = ausculta_run_progress_measure;
-  properties[PROP_FRACTION] =
-    g_param_spec_double ("fraction", NULL, NULL, 0.0, 1.0, 0.0,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_PROGRESS_BAR);
 }
 
@@ -134,12 +83,6 @@ ausculta_run_progress_init (AuscultaRunProgress *self)
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_MAX, 1.0,
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, 0.0,
                                   -1);
-}
-
-GtkWidget *
-ausculta_run_progress_new (void)
-{
-  return g_object_new (AUSCULTA_TYPE_RUN_PROGRESS, NULL);
 }
 
 void
@@ -154,13 +97,4 @@ ausculta_run_progress_set_fraction (AuscultaRunProgress *self,
   self->fraction = fraction;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, fraction, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
-}
-
-double
-ausculta_run_progress_get_fraction (AuscultaRunProgress *self)
-{
-  g_return_val_if_fail (AUSCULTA_IS_RUN_PROGRESS (self), 0.0);
-
-  return self->fraction;
 }

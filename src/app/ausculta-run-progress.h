@@ -13,9 +13,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AuscultaRunProgress, ausculta_run_progress, AUSCULTA, RUN_PROGRESS, GtkWidget)
 
-GtkWidget *ausculta_run_progress_new          (void);
-void       ausculta_run_progress_set_fraction (AuscultaRunProgress *self,
-                                               double               fraction);
-double     ausculta_run_progress_get_fraction (AuscultaRunProgress *self);
+void ausculta_run_progress_set_fraction (AuscultaRunProgress *self,
+                                         double               fraction);
 
 G_END_DECLS

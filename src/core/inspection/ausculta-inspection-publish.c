@@ -37,6 +37,18 @@ typedef struct {
   AuscultaModel       *production;
 } Update;
 
+/* An update that changes nothing yet. */
+static Update *
+update_new (AuscultaInspection *self)
+{
+  Update *update = g_new0 (Update, 1);
+
+  update->self = g_object_ref (self);
+  update->state = -1;
+  update->progress = -1.0;
+  return update;
+}
+
 static void
 update_free (gpointer data)
 {
@@ -119,11 +131,9 @@ ausculta_inspection_publish (AuscultaInspection  *self,
                              const char          *status,
                              AuscultaMeasurement *measurement)
 {
-  Update *update = g_new0 (Update, 1);
+  Update *update = update_new (self);
 
-  update->self = g_object_ref (self);
   update->state = state;
-  update->progress = -1.0;
   update->run = g_strdup (run);
   update->status = g_strdup (status);
   update->measurement = measurement ? ausculta_measurement_ref (measurement) : NULL;
@@ -134,11 +144,8 @@ void
 ausculta_inspection_publish_production (AuscultaInspection *self,
                                         AuscultaModel      *production)
 {
-  Update *update = g_new0 (Update, 1);
+  Update *update = update_new (self);
 
-  update->self = g_object_ref (self);
-  update->state = -1;
-  update->progress = -1.0;
   update->production_changed = TRUE;
   update->production = production ? g_object_ref (production) : NULL;
   apply_or_queue (self, update);
@@ -148,10 +155,8 @@ void
 ausculta_inspection_publish_progress (AuscultaInspection *self,
                                       double              progress)
 {
-  Update *update = g_new0 (Update, 1);
+  Update *update = update_new (self);
 
-  update->self = g_object_ref (self);
-  update->state = -1;
   update->progress = CLAMP (progress, 0.0, 1.0);
   apply_or_queue (self, update);
 }
