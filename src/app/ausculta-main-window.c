@@ -44,40 +44,54 @@ put_page (AdwBin    *bin,
   adw_bin_set_child (bin, page);
 }
 
-/* The page named @name as the window would have built it at start: on the
- * bench's archive, for the operator logged in now. */
-static void
-build_page (AuscultaMainWindow *self,
-            const char         *name)
+/* The page named @name (not the Inspect page), built now as the window
+ * would have built it at start if it has not been: on the bench's archive,
+ * for the operator logged in now. NULL for another name. */
+static GtkWidget *
+ensure_page (AuscultaMainWindow *self,
+             const char         *name)
 {
   AuscultaArchive *archive = ausculta_main_window_get_archive (self);
   const char *user = ausculta_inspect_page_get_operator (self->inspect_page);
 
-  if (g_strcmp0 (name, "archive") == 0 && self->archive_page == NULL)
+  if (g_strcmp0 (name, "archive") == 0)
     {
-      put_page (self->archive_bin, g_object_new (AUSCULTA_TYPE_ARCHIVE_PAGE, NULL),
-                (gpointer *) &self->archive_page);
-      if (archive != NULL)
-        ausculta_archive_page_set_archive (self->archive_page, archive);
-      if (user != NULL)
-        ausculta_archive_page_set_user (self->archive_page, user);
+      if (self->archive_page == NULL)
+        {
+          put_page (self->archive_bin, g_object_new (AUSCULTA_TYPE_ARCHIVE_PAGE, NULL),
+                    (gpointer *) &self->archive_page);
+          if (archive != NULL)
+            ausculta_archive_page_set_archive (self->archive_page, archive);
+          if (user != NULL)
+            ausculta_archive_page_set_user (self->archive_page, user);
+        }
+      return GTK_WIDGET (self->archive_page);
     }
-  else if (g_strcmp0 (name, "explore") == 0 && self->explore_page == NULL)
+  if (g_strcmp0 (name, "explore") == 0)
     {
-      put_page (self->explore_bin, g_object_new (AUSCULTA_TYPE_EXPLORE_PAGE, NULL),
-                (gpointer *) &self->explore_page);
-      if (archive != NULL)
-        ausculta_explore_page_set_archive (self->explore_page, archive);
+      if (self->explore_page == NULL)
+        {
+          put_page (self->explore_bin, g_object_new (AUSCULTA_TYPE_EXPLORE_PAGE, NULL),
+                    (gpointer *) &self->explore_page);
+          if (archive != NULL)
+            ausculta_explore_page_set_archive (self->explore_page, archive);
+        }
+      return GTK_WIDGET (self->explore_page);
     }
-  else if (g_strcmp0 (name, "models") == 0 && self->models_page == NULL)
+  if (g_strcmp0 (name, "models") == 0)
     {
-      put_page (self->models_bin, g_object_new (AUSCULTA_TYPE_MODELS_PAGE, NULL),
-                (gpointer *) &self->models_page);
-      if (archive != NULL)
-        ausculta_models_page_set_archive (self->models_page, archive);
-      if (user != NULL)
-        ausculta_models_page_set_user (self->models_page, user);
+      if (self->models_page == NULL)
+        {
+          put_page (self->models_bin, g_object_new (AUSCULTA_TYPE_MODELS_PAGE, NULL),
+                    (gpointer *) &self->models_page);
+          if (archive != NULL)
+            ausculta_models_page_set_archive (self->models_page, archive);
+          if (user != NULL)
+            ausculta_models_page_set_user (self->models_page, user);
+        }
+      return GTK_WIDGET (self->models_page);
     }
+  return NULL;
 }
 
 static void
@@ -85,7 +99,7 @@ on_visible_page (AdwViewStack       *stack,
                  GParamSpec         *pspec,
                  AuscultaMainWindow *self)
 {
-  build_page (self, adw_view_stack_get_visible_child_name (stack));
+  ensure_page (self, adw_view_stack_get_visible_child_name (stack));
 }
 
 static void
@@ -271,14 +285,7 @@ ausculta_main_window_get_page (AuscultaMainWindow *self,
 {
   g_return_val_if_fail (AUSCULTA_IS_MAIN_WINDOW (self), NULL);
 
-  build_page (self, name);
   if (g_strcmp0 (name, "inspect") == 0)
     return GTK_WIDGET (self->inspect_page);
-  if (g_strcmp0 (name, "archive") == 0)
-    return GTK_WIDGET (self->archive_page);
-  if (g_strcmp0 (name, "explore") == 0)
-    return GTK_WIDGET (self->explore_page);
-  if (g_strcmp0 (name, "models") == 0)
-    return GTK_WIDGET (self->models_page);
-  return NULL;
+  return ensure_page (self, name);
 }

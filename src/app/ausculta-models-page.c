@@ -5,12 +5,10 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <math.h>
 
 #include "ausculta-models-page-private.h"
 
 #include "ausculta-models-approval.h"
-#include "ausculta-validation-view.h"
 
 /* The supervisor's page: import of a labelled test file, training of a
  * candidate in a worker (progress, Cancel), its validation report next to

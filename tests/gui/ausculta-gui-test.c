@@ -75,6 +75,24 @@ ausculta_test_find_window (GType type)
   return NULL;
 }
 
+/* @widget or its first descendant of @type, depth first, or NULL. */
+GtkWidget *
+ausculta_test_find_descendant (GtkWidget *widget,
+                               GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ausculta_test_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 GdkTexture *
 ausculta_test_render (GtkWidget *widget)
 {

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 AuscultaApplication *ausculta_test_start_app (void);
 void        ausculta_test_wait_ms          (guint        ms);
 GtkWindow  *ausculta_test_find_window      (GType        type);
+GtkWidget  *ausculta_test_find_descendant  (GtkWidget   *widget,
+                                            GType        type);
 GdkTexture *ausculta_test_render           (GtkWidget   *widget);
 void        ausculta_test_save_shot        (GdkTexture  *texture,
                                             const char  *name);

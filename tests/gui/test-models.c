@@ -162,23 +162,6 @@ wait_idle (GtkWidget *page,
   ausculta_test_wait_ms (100);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GObject *
 child_of (GtkWidget  *page,
           const char *name)
@@ -224,7 +207,7 @@ find_model_id (const char *version)
 static void
 check_slider (AuscultaValidationView *view)
 {
-  GtkRange *scale = GTK_RANGE (find_descendant (GTK_WIDGET (view), GTK_TYPE_SCALE));
+  GtkRange *scale = GTK_RANGE (ausculta_test_find_descendant (GTK_WIDGET (view), GTK_TYPE_SCALE));
   AuscultaRate strict_escape, strict_frr, lax_escape, lax_frr;
 
   g_assert_nonnull (scale);

@@ -61,19 +61,8 @@ find_label (GtkWidget  *widget,
 static GtkProgressBar *
 find_progress_bar (GtkWidget *widget)
 {
-  if (GTK_IS_PROGRESS_BAR (widget))
-    return GTK_PROGRESS_BAR (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkProgressBar *found = find_progress_bar (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_PROGRESS_BAR (ausculta_test_find_descendant (widget, GTK_TYPE_PROGRESS_BAR));
 }
-
 /* Opening an older archive: a window says it is being upgraded and must
  * not be interrupted, counts the steps, then the main window opens on the
  * upgraded archive. */
