@@ -24,30 +24,15 @@ append_number (GString    *text,
   g_string_append_printf (text, " %s=%s", key, g_ascii_dtostr (buffer, sizeof buffer, value));
 }
 
-static const char *
-channel_kind_name (AuscultaChannelKind kind)
-{
-  switch (kind)
-    {
-    case AUSCULTA_CHANNEL_MICROPHONE:
-      return "microphone";
-    case AUSCULTA_CHANNEL_ACCELEROMETER:
-      return "accelerometer";
-    case AUSCULTA_CHANNEL_TACHO:
-    default:
-      return "tacho";
-    }
-}
-
 static void
 append_channel (GString                      *text,
                 const AuscultaProfileChannel *channel)
 {
   g_string_append_printf (text, "channel %s kind=%s unit=%s", channel->name,
-                          channel_kind_name (channel->kind), channel->unit);
+                          ausculta_profile_kind_word (channel->kind), channel->unit);
   append_number (text, "reference", channel->reference);
   g_string_append_printf (text, " scale=%s weighting=%s\n",
-                          channel->scale == AUSCULTA_LEVEL_DB ? "db" : "linear",
+                          ausculta_profile_scale_word (channel->scale),
                           ausculta_weighting_to_string (channel->weighting));
 }
 

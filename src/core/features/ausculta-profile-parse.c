@@ -75,6 +75,42 @@ default_reference (const Source           *source,
   return TRUE;
 }
 
+/* The words of a profile file for a channel's kind and scale, by their
+ * enums: the parser reads them, the hash writes them. */
+static const char * const kind_words[] = {
+  [AUSCULTA_CHANNEL_MICROPHONE] = "microphone",
+  [AUSCULTA_CHANNEL_ACCELEROMETER] = "accelerometer",
+  [AUSCULTA_CHANNEL_TACHO] = "tacho",
+};
+static const char * const scale_words[] = {
+  [AUSCULTA_LEVEL_LINEAR] = "linear",
+  [AUSCULTA_LEVEL_DB] = "db",
+};
+
+const char *
+ausculta_profile_kind_word (AuscultaChannelKind kind)
+{
+  return kind_words[kind];
+}
+
+const char *
+ausculta_profile_scale_word (AuscultaLevelScale scale)
+{
+  return scale_words[scale];
+}
+
+/* The index of @word in @words, or -1. */
+static int
+word_index (const char * const *words,
+            guint               n_words,
+            const char         *word)
+{
+  for (guint i = 0; i < n_words; i++)
+    if (g_str_equal (words[i], word))
+      return (int) i;
+  return -1;
+}
+
 static gboolean
 load_channel_words (const Source           *source,
                     const char             *group,
@@ -82,27 +118,20 @@ load_channel_words (const Source           *source,
                     GError                **error)
 {
   g_autofree char *kind = NULL, *scale = NULL, *weighting = NULL;
+  int kind_index, scale_index;
 
   if (!(kind = ausculta_keys_string (source, group, "kind", NULL, error))
       || !(channel->unit = ausculta_keys_string (source, group, "unit", NULL, error))
       || !(scale = ausculta_keys_string (source, group, "scale", "linear", error))
       || !(weighting = ausculta_keys_string (source, group, "weighting", "Z", error)))
     return FALSE;
-  if (g_str_equal (kind, "microphone"))
-    channel->kind = AUSCULTA_CHANNEL_MICROPHONE;
-  else if (g_str_equal (kind, "accelerometer"))
-    channel->kind = AUSCULTA_CHANNEL_ACCELEROMETER;
-  else if (g_str_equal (kind, "tacho"))
-    channel->kind = AUSCULTA_CHANNEL_TACHO;
-  else
+  if ((kind_index = word_index (kind_words, G_N_ELEMENTS (kind_words), kind)) < 0)
     return ausculta_keys_invalid (source, group, "kind", kind,
                                           "microphone, accelerometer, tacho", error);
-  if (g_str_equal (scale, "db"))
-    channel->scale = AUSCULTA_LEVEL_DB;
-  else if (g_str_equal (scale, "linear"))
-    channel->scale = AUSCULTA_LEVEL_LINEAR;
-  else
+  if ((scale_index = word_index (scale_words, G_N_ELEMENTS (scale_words), scale)) < 0)
     return ausculta_keys_invalid (source, group, "scale", scale, "db, linear", error);
+  channel->kind = kind_index;
+  channel->scale = scale_index;
   if (!ausculta_weighting_from_string (weighting, &channel->weighting))
     return ausculta_keys_invalid (source, group, "weighting", weighting, "A, C, Z", error);
   return default_reference (source, group, channel, error);

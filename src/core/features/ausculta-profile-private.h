@@ -28,6 +28,10 @@ gboolean ausculta_profile_parse (AuscultaProfile  *profile,
                                  const Source     *source,
                                  GError          **error);
 
+/* The words a profile file uses for a channel's kind and scale. */
+const char *ausculta_profile_kind_word  (AuscultaChannelKind kind);
+const char *ausculta_profile_scale_word (AuscultaLevelScale  scale);
+
 /* The SHA-256 (hex) of what defines @profile's features, once parsed. */
 char    *ausculta_profile_definition_hash (AuscultaProfile  *profile);
 
