@@ -123,8 +123,9 @@ same_sensor (const AuscultaProfileChannel *a,
 /**
  * ausculta_profile_equal:
  *
- * Whether @a and @b measure alike: the same definitions (hash) and, channel
- * by channel, the same sensor settings the hash leaves out (sensitivity,
+ * Whether @a and @b measure alike and are recorded alike: the same
+ * definitions (hash), the same name and, channel by channel, the same
+ * sensor settings the hash leaves out (sensitivity,
  * input, input range, health limits, pulses per revolution). A profile
  * recalibrated keeps its hash but is not equal to the one before.
  */
@@ -134,7 +135,8 @@ ausculta_profile_equal (AuscultaProfile *a,
 {
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
 
-  if (!g_str_equal (a->hash, b->hash) || a->channels->len != b->channels->len)
+  if (!g_str_equal (a->hash, b->hash) || g_strcmp0 (a->name, b->name) != 0
+      || a->channels->len != b->channels->len)
     return FALSE;
   for (guint i = 0; i < a->channels->len; i++)
     if (!same_sensor (&g_array_index (a->channels, AuscultaProfileChannel, i),

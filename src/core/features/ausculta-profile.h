@@ -106,7 +106,7 @@ const char                    *ausculta_profile_get_path          (AuscultaProfi
  * whitespace, the order of groups and keys, and how a number is written
  * ("5" and "5.0"; a key left out and its default written out). */
 const char                    *ausculta_profile_get_hash          (AuscultaProfile  *profile);
-/* The same hash and the same sensor settings: recalibrated profiles differ. */
+/* The same hash, name and sensor settings: recalibrated profiles differ. */
 gboolean                       ausculta_profile_equal             (AuscultaProfile  *a,
                                                                    AuscultaProfile  *b);
 double                         ausculta_profile_get_sample_rate   (AuscultaProfile  *profile);
