@@ -97,6 +97,20 @@ test_sensitivity (void)
   assert_edit ("sensitivity=10.2\n", "sensitivity=9.81\n", FALSE);
 }
 
+/* A profile renamed in place keeps its hash but is another profile: the
+ * bench takes it, and its measurements record the new name. */
+static void
+test_renamed (void)
+{
+  g_autofree char *text = shipped_text ("default");
+  g_autofree char *renamed = edit (text, "name=default\n", "name=line-3\n");
+  g_autoptr(AuscultaProfile) profile = load_text (text);
+  g_autoptr(AuscultaProfile) other = load_text (renamed);
+
+  g_assert_cmpstr (hash_of (profile), ==, hash_of (other));
+  g_assert_false (ausculta_profile_equal (profile, other));
+}
+
 /* Wiring and health limits leave the features as they are. */
 static void
 test_sensor_settings (void)
@@ -224,6 +238,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ausculta/profile/hash-sensitivity", test_sensitivity);
+  g_test_add_func ("/ausculta/profile/renamed", test_renamed);
   g_test_add_func ("/ausculta/profile/hash-sensor-settings", test_sensor_settings);
   g_test_add_func ("/ausculta/profile/hash-definitions", test_definitions);
   g_test_add_func ("/ausculta/profile/hash-fractional-octave", test_fractional_octave_edges);
