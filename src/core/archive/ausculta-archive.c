@@ -549,9 +549,7 @@ AuscultaArchive *
 ausculta_archive_open (const char *path,
                        GError    **error)
 {
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  return archive_open (path, FALSE, NULL, error);
+  return ausculta_archive_open_observed (path, NULL, error);
 }
 
 AuscultaArchive *

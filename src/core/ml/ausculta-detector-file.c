@@ -73,7 +73,7 @@ ausculta_detector_save (const AuscultaDetector *det,
       break;
     case AUSCULTA_DETECTOR_KIND_PCA:
       set_number (st, prefix, "n_components", det->n_components);
-      set_text (st, prefix, "statistic", ausculta_detector_statistic_names[det->statistic]);
+      set_text (st, prefix, "statistic", ausculta_detector_statistic_to_string (det->statistic));
       set_number (st, prefix, "spe_scale", det->spe_scale);
       add_f64 (st, prefix, "location", det->location, d, 0);
       add_f64 (st, prefix, "components", det->components, det->n_components, d);
@@ -175,13 +175,8 @@ load_pca (AuscultaDetector    *det,
   g_autofree char *key = g_strconcat (prefix, "statistic", NULL);
   const char *statistic = ausculta_safetensors_get_metadata (st, key);
   double n;
-  gboolean found = FALSE;
 
-  for (guint i = 0; statistic != NULL && i < G_N_ELEMENTS (ausculta_detector_statistic_names);
-       i++)
-    if (g_str_equal (statistic, ausculta_detector_statistic_names[i]))
-      det->statistic = (AuscultaPcaStatistic) i, found = TRUE;
-  if (!found)
+  if (!ausculta_detector_statistic_from_string (statistic, &det->statistic))
     {
       g_set_error (error, AUSCULTA_MODEL_ERROR, AUSCULTA_MODEL_ERROR_CORRUPT,
                    "metadata %s is %s; expected spe, t2 or both", key,

@@ -8,7 +8,10 @@
 
 G_BEGIN_DECLS
 
-/* AuscultaPcaStatistic as training parameters and model files spell it. */
-extern const char * const ausculta_detector_statistic_names[3];
+/* AuscultaPcaStatistic as training parameters and model files spell it;
+ * from_string is FALSE for another word (or NULL). */
+const char *ausculta_detector_statistic_to_string   (AuscultaPcaStatistic  statistic);
+gboolean    ausculta_detector_statistic_from_string (const char           *text,
+                                                     AuscultaPcaStatistic *statistic);
 
 G_END_DECLS

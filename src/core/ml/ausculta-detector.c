@@ -13,7 +13,26 @@
 #include "ausculta-model.h"
 
 static const char * const kind_names[] = { "lof", "knn", "mahalanobis", "pca", "logistic" };
-const char * const ausculta_detector_statistic_names[3] = { "spe", "t2", "both" };
+static const char * const statistic_names[] = { "spe", "t2", "both" };
+
+const char *
+ausculta_detector_statistic_to_string (AuscultaPcaStatistic statistic)
+{
+  return statistic_names[statistic];
+}
+
+gboolean
+ausculta_detector_statistic_from_string (const char           *text,
+                                         AuscultaPcaStatistic *statistic)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (statistic_names); i++)
+    if (g_strcmp0 (text, statistic_names[i]) == 0)
+      {
+        *statistic = (AuscultaPcaStatistic) i;
+        return TRUE;
+      }
+  return FALSE;
+}
 
 gboolean
 ausculta_detector_kind_from_string (const char           *text,
@@ -121,17 +140,12 @@ fit_pca (AuscultaDetector *det,
   const char *statistic = params != NULL ? g_hash_table_lookup (params, "statistic") : NULL;
   guint n_components;
   double ratio;
-  gboolean found = statistic == NULL;
   g_autofree double *scores = NULL;
 
   if (!param_uint (params, "n_components", 0, 1, &n_components, error)
       || !param_double (params, "variance", 0.95, 0.0, 1.0, &ratio, error))
     return FALSE;
-  for (guint i = 0; statistic != NULL && i < G_N_ELEMENTS (ausculta_detector_statistic_names);
-       i++)
-    if (g_str_equal (statistic, ausculta_detector_statistic_names[i]))
-      det->statistic = (AuscultaPcaStatistic) i, found = TRUE;
-  if (!found)
+  if (statistic != NULL && !ausculta_detector_statistic_from_string (statistic, &det->statistic))
     return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "statistic=%s: expected spe, t2 or both", statistic);
   if (n_rows < 3)
     return ausculta_model_fail (error, AUSCULTA_MODEL_ERROR_PARAMETER, "pca needs at least 3 good rows, got %u", n_rows);
