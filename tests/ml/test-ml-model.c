@@ -230,6 +230,26 @@ test_corrupted (void)
   assert_refused (dtype, AUSCULTA_MODEL_ERROR_CORRUPT, "expected F64 or U8");
 }
 
+/* The PCA statistic, a word in the training settings and in the file:
+ * another word is named with the three expected. */
+static void
+test_pca_statistic (void)
+{
+  g_autoptr(AuscultaDataset) data = make_dataset (120, 40, 5);
+  g_autoptr(AuscultaModel) model = train (data, "detector=pca statistic=t2");
+  g_autoptr(GBytes) good = ausculta_model_serialize (model);
+  g_autoptr(GBytes) bad = mutate (good, "statistic\":\"t2\"", "statistic\":\"t3\"");
+  g_auto(GStrv) settings = g_strsplit ("detector=pca statistic=sum", " ", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AuscultaModel) refused = ausculta_model_train (data, (const char * const *) settings,
+                                                           NULL, NULL, NULL, &error);
+
+  g_assert_null (refused);
+  g_assert_error (error, AUSCULTA_MODEL_ERROR, AUSCULTA_MODEL_ERROR_PARAMETER);
+  g_assert_nonnull (strstr (error->message, "statistic=sum: expected spe, t2 or both"));
+  assert_refused (bad, AUSCULTA_MODEL_ERROR_CORRUPT, "statistic is t3; expected spe, t2 or both");
+}
+
 static void
 test_missing_file (void)
 {
@@ -399,6 +419,7 @@ main (int    argc,
   g_test_add_func ("/ausculta/ml/model/reproducible-bytes", test_reproducible);
   g_test_add_func ("/ausculta/ml/model/readable-from-python", test_readable_from_python);
   g_test_add_func ("/ausculta/ml/model/corrupted-files", test_corrupted);
+  g_test_add_func ("/ausculta/ml/model/pca-statistic", test_pca_statistic);
   g_test_add_func ("/ausculta/ml/model/missing-file", test_missing_file);
   g_test_add_func ("/ausculta/ml/model/score-measurement", test_score_measurement);
   g_test_add_func ("/ausculta/ml/model/mismatched-measurement", test_mismatch);
