@@ -105,3 +105,13 @@ archive_test_add_users (AuscultaArchive *archive)
       g_assert_no_error (error);
     }
 }
+
+void
+archive_test_exec (sqlite3    *db,
+                   const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}

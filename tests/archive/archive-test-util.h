@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "ausculta-archive.h"
 
 G_BEGIN_DECLS
@@ -27,5 +29,10 @@ AuscultaArchive     *archive_test_open_new    (const char      *name,
 /* Adds admin "root" (password "rootpass", PIN 1234) and users with each
  * role: "insp", "eng", "sup" (password "<name>pass"). */
 void                 archive_test_add_users   (AuscultaArchive *archive);
+
+/* Runs @sql on a raw connection (an archive's schema built by hand);
+ * a failure ends the test with the statement and SQLite's message. */
+void                 archive_test_exec        (sqlite3         *db,
+                                               const char      *sql);
 
 G_END_DECLS

@@ -14,16 +14,6 @@
  * result is written (committed). */
 #define V3_TO_V4_STEPS 17
 
-static void
-raw_exec (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
 static int
 raw_int (const char *path,
          const char *sql)
@@ -50,10 +40,10 @@ make_v3_archive (const char *name)
   sqlite3 *db = NULL;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  raw_exec (db, "PRAGMA journal_mode = WAL; BEGIN");
+  archive_test_exec (db, "PRAGMA journal_mode = WAL; BEGIN");
   if (!ausculta_archive_schema_migrate (db, 0, 3, &sql_error))
     g_error ("building schema version 3: %s", sql_error);
-  raw_exec (db, "PRAGMA application_id = " G_STRINGIFY (AUSCULTA_ARCHIVE_APPLICATION_ID) ";"
+  archive_test_exec (db, "PRAGMA application_id = " G_STRINGIFY (AUSCULTA_ARCHIVE_APPLICATION_ID) ";"
                 "INSERT INTO stations (name, created_at) VALUES ('bench-1', 0);"
                 "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
                 "                        WHERE i < " G_STRINGIFY (N_ROWS) ")"

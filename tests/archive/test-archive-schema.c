@@ -17,16 +17,6 @@ raw_open (const char *path)
   return db;
 }
 
-static void
-raw_exec (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
 /* An archive left at each earlier schema version, with a measurement in
  * it when the version has measurements, opens migrated and keeps it. */
 static void
@@ -45,15 +35,15 @@ test_migrate_from_every_version (void)
       sqlite3 *db = raw_open (path);
 
       g_test_message ("from schema version %d", version);
-      raw_exec (db, "BEGIN");
+      archive_test_exec (db, "BEGIN");
       if (!ausculta_archive_schema_migrate (db, 0, version, &sql_error))
         g_error ("building schema version %d: %s", version, sql_error);
       if (version >= 1)   /* every version from 1 has this table and these columns */
-        raw_exec (db, "PRAGMA application_id = " G_STRINGIFY (AUSCULTA_ARCHIVE_APPLICATION_ID) ";"
+        archive_test_exec (db, "PRAGMA application_id = " G_STRINGIFY (AUSCULTA_ARCHIVE_APPLICATION_ID) ";"
                       "INSERT INTO measurements (id, serial, started_at, verdict)"
                       " VALUES ('0190f000-0000-7000-8000-000000000001', 'OLD-1',"
                       " 1767312000000000, 1)");
-      raw_exec (db, "COMMIT");
+      archive_test_exec (db, "COMMIT");
       sqlite3_close (db);
 
       archive = ausculta_archive_open (path, &error);
@@ -106,7 +96,7 @@ test_not_an_archive (void)
   assert_refused (text, AUSCULTA_ARCHIVE_ERROR_NOT_ARCHIVE, "not an Ausculta archive");
 
   db = raw_open (other);
-  raw_exec (db, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup')");
+  archive_test_exec (db, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup')");
   sqlite3_close (db);
   assert_refused (other, AUSCULTA_ARCHIVE_ERROR_NOT_ARCHIVE, "another program");
 }
@@ -127,14 +117,14 @@ test_newer_version (void)
   g_assert_no_error (error);
   g_clear_object (&archive);
   db = raw_open (path);
-  raw_exec (db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version = 99");
+  archive_test_exec (db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version = 99");
   sqlite3_close (db);
 
   assert_refused (path, AUSCULTA_ARCHIVE_ERROR_TOO_NEW, "newer Ausculta (archive version 99");
 
   /* Nothing lost: put the version back and the measurement is there. */
   db = raw_open (path);
-  raw_exec (db, "PRAGMA user_version = " G_STRINGIFY (AUSCULTA_ARCHIVE_SCHEMA_VERSION));
+  archive_test_exec (db, "PRAGMA user_version = " G_STRINGIFY (AUSCULTA_ARCHIVE_SCHEMA_VERSION));
   sqlite3_close (db);
   reopened = ausculta_archive_open (path, &error);
   g_assert_no_error (error);
